@@ -1,0 +1,57 @@
+import { Command, CommanderError } from 'commander';
+import { readEnvironment } from '../config/env.ts';
+import { VigieError } from '../shared/errors.ts';
+import { registerCommands } from './commands/index.ts';
+import type { CliContext } from './context.ts';
+
+/** Exit codes: 0 ok, 1 internal failure, 2 usage error; commands add theirs (3 quarantined, 4 refused). */
+export const EXIT = { ok: 0, internal: 1, usage: 2, quarantined: 3, refused: 4 } as const;
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('vigie')
+    .description('Vigie: caller-ID health and French telemarketing compliance')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.out(s.replace(/\n$/, '')), writeErr: (s) => ctx.err(s.replace(/\n$/, '')) })
+    .showHelpAfterError(false);
+  registerCommands(program, ctx);
+  return program;
+}
+
+/** Runs the CLI on `argv` (without node and script) and returns the exit code; never calls process.exit. */
+export async function runCli(argv: readonly string[], ctx: Omit<CliContext, 'setExitCode'>): Promise<number> {
+  let exitCode = 0;
+  const full: CliContext = {
+    ...ctx,
+    setExitCode(code) {
+      exitCode = Math.max(exitCode, code);
+    },
+  };
+  const program = buildProgram(full);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
+      if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') return EXIT.ok;
+      return EXIT.usage;
+    }
+    if (error instanceof VigieError) {
+      ctx.err(`vigie: ${error.message}`);
+      return error.code === 'USAGE' || error.code === 'NOT_FOUND' || error.code === 'VALIDATION'
+        ? EXIT.usage
+        : EXIT.internal;
+    }
+    ctx.err(`vigie: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return EXIT.internal;
+  }
+}
+
+export async function main(): Promise<void> {
+  const code = await runCli(process.argv.slice(2), {
+    env: readEnvironment(),
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+  });
+  process.exitCode = code;
+}

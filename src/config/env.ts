@@ -1,0 +1,19 @@
+import { join } from 'node:path';
+
+/** The environment Vigie reads, resolved once per entry point; nothing else reads `process.env`. */
+export interface Environment {
+  /** `--db` default: `VIGIE_DB`, else `.vigie/vigie.duckdb` in the working directory. */
+  readonly defaultDb: string;
+  readonly cwd: string;
+  /** Whether standard output is a terminal (progress bars, tables) or a pipe (one line per file). */
+  readonly interactive: boolean;
+}
+
+export function readEnvironment(): Environment {
+  const cwd = process.cwd();
+  return {
+    defaultDb: process.env.VIGIE_DB ?? join(cwd, '.vigie', 'vigie.duckdb'),
+    cwd,
+    interactive: Boolean(process.stdout.isTTY) && process.env.CI === undefined,
+  };
+}

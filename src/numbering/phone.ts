@@ -1,0 +1,122 @@
+import metadata from 'libphonenumber-js/metadata.max.json' with { type: 'json' };
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+
+/** An E.164 number (`+33162000000`), a French short number (`3010`, `118712`) or `anonymous`. */
+export type PhoneNumber = string;
+
+export type PhoneResult =
+  | { readonly ok: true; readonly value: PhoneNumber }
+  | { readonly ok: false; readonly reason: 'empty' | 'invalid' };
+
+/**
+ * Territories whose numbers are dialled from France with a national `0` prefix: metropolitan France
+ * first, then the overseas departments and collectivities that share France's trunk prefix. A national
+ * writing such as `0262 12 34 56` is valid only as Réunion's +262 262 12 34 56, so each is tried in turn.
+ */
+export const FRENCH_TERRITORIES = ['FR', 'RE', 'YT', 'GP', 'MF', 'BL', 'GF', 'MQ', 'PM'] as const;
+
+/** Caller IDs that hide the number, as dialers write them. */
+const HIDDEN = new Set(['anonymous', 'anonyme', 'private', 'privé', 'prive', 'restricted', 'unavailable', 'unknown', 'masqué', 'masque', 'hidden']);
+
+/** ARCEP's short numbers (3BPQ, 10XY, 118XYZ, 1X emergency): not E.164, kept as dialled. */
+const SHORT_NUMBER = /^(?:1\d{1,2}|10\d{2}|118\d{3}|3\d{3})$/;
+
+const SEPARATORS = /[\s.\-()/\u00a0]/g;
+
+/** Normalises one writing of a phone number to E.164 with libphonenumber-js. Pure; no cache. */
+export function normalisePhone(raw: string): PhoneResult {
+  const text = raw.trim();
+  if (text === '') return { ok: false, reason: 'empty' };
+  if (HIDDEN.has(text.toLowerCase())) return { ok: true, value: 'anonymous' };
+  const compact = text.replace(SEPARATORS, '');
+  if (SHORT_NUMBER.test(compact)) return { ok: true, value: compact };
+  if (!/^\+?\d+$/.test(compact)) return { ok: false, reason: 'invalid' };
+  // `33162000000` and `0033…` are international writings without the plus.
+  const international = compact.startsWith('+')
+    ? compact
+    : compact.startsWith('00')
+      ? `+${compact.slice(2)}`
+      : /^(?:33|262|590|594|596|508)\d{9}$/.test(compact) || /^508\d{6}$/.test(compact)
+        ? `+${compact}`
+        : undefined;
+  if (international !== undefined) {
+    const parsed = parsePhoneNumberFromString(international);
+    return parsed?.isValid() ? { ok: true, value: parsed.number } : { ok: false, reason: 'invalid' };
+  }
+  for (const territory of FRENCH_TERRITORIES) {
+    const parsed = parsePhoneNumberFromString(compact, territory);
+    if (parsed?.isValid()) return { ok: true, value: parsed.number };
+  }
+  return { ok: false, reason: 'invalid' };
+}
+
+/**
+ * A memoising normaliser: call records repeat the same few caller IDs millions of times, and
+ * callees repeat across days, so each distinct writing is parsed once.
+ */
+export class PhoneNormaliser {
+  readonly #cache = new Map<string, PhoneResult>();
+  readonly #limit: number;
+
+  constructor(limit = 1_000_000) {
+    this.#limit = limit;
+  }
+
+  normalise(raw: string): PhoneResult {
+    let result = this.#cache.get(raw);
+    if (result === undefined) {
+      result = normalisePhone(raw);
+      if (this.#cache.size >= this.#limit) this.#cache.clear();
+      this.#cache.set(raw, result);
+    }
+    return result;
+  }
+}
+
+type CountryMetadata = readonly unknown[];
+
+function countryMetadata(territory: string): CountryMetadata {
+  const countries = (metadata as unknown as { countries: Record<string, CountryMetadata> }).countries;
+  const entry = countries[territory];
+  if (entry === undefined) throw new Error(`libphonenumber-js has no metadata for ${territory}`);
+  return entry;
+}
+
+/** The national-number patterns of every number type of a territory, from libphonenumber-js's metadata. */
+export function validNationalPattern(territory: string): string {
+  const types = countryMetadata(territory)[11];
+  const patterns = (Array.isArray(types) ? types : [])
+    .filter((type): type is [string, ...unknown[]] => Array.isArray(type) && typeof type[0] === 'string')
+    .map((type) => type[0]);
+  return `(?:${patterns.join('|')})`;
+}
+
+export function callingCode(territory: string): string {
+  return String(countryMetadata(territory)[0]);
+}
+
+function sqlString(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** A DuckDB expression removing the separators that people type inside phone numbers. */
+export function phoneStripSql(column: string): string {
+  return `regexp_replace(trim(${column}), '[ .\\-()/]', '', 'g')`;
+}
+
+/**
+ * A DuckDB expression giving the E.164 form of `stripped` (see `phoneStripSql`) when the writing is
+ * already clean (`+33…` or a national `0…` of ten digits) and valid by libphonenumber-js's own
+ * patterns, NULL otherwise. It lets the ingest of millions of rows skip JavaScript for the common
+ * writings; every other writing goes through `normalisePhone`. A property test keeps both in agreement.
+ */
+export function phoneFastPathSql(stripped: string): string {
+  const international = FRENCH_TERRITORIES.map(
+    (t) => `WHEN regexp_full_match(${stripped}, ${sqlString(`\\+${callingCode(t)}${validNationalPattern(t)}`)}) THEN ${stripped}`,
+  );
+  const national = FRENCH_TERRITORIES.map(
+    (t) =>
+      `WHEN regexp_full_match(${stripped}, ${sqlString(`0${validNationalPattern(t)}`)}) THEN '+${callingCode(t)}' || substr(${stripped}, 2)`,
+  );
+  return `(CASE WHEN starts_with(${stripped}, '+') THEN (CASE ${international.join(' ')} END) WHEN starts_with(${stripped}, '0') AND length(${stripped}) = 10 THEN (CASE ${national.join(' ')} END) END)`;
+}

@@ -1,0 +1,10 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+const inst = await DuckDBInstance.create(':memory:');
+const c = await inst.connect();
+const q = async (s: string) => { try { const r = await c.runAndReadAll(s); console.log(JSON.stringify(r.getRowObjectsJson())); } catch (e) { console.log('ERR', (e as Error).message.slice(0,200)); } };
+const cols = `{'c0':'VARCHAR','c1':'VARCHAR','c2':'VARCHAR','c3':'VARCHAR','c4':'VARCHAR','c5':'VARCHAR'}`;
+await q(`select * from read_csv('/tmp/x/b.csv', delim=';', header=true, columns=${cols}, auto_detect=false, quote='"', escape='"', strict_mode=true)`);
+await q(`select * from read_csv('/tmp/x/a.csv', delim=';', header=true, columns=${cols}, auto_detect=false, quote='"', escape='"', strict_mode=true)`);
+await q(`select * from read_csv('/tmp/x/c.csv', delim=';', header=true, columns={'a':'VARCHAR','b':'VARCHAR'}, auto_detect=false, quote='"', escape='"', strict_mode=true)`);
+await q(`select timezone('Europe/Paris', TIMESTAMP '2026-03-29 02:30:00') gap, timezone('Europe/Paris', TIMESTAMP '2026-10-25 02:30:00') overlap, timezone('Europe/Paris', timezone('Europe/Paris', TIMESTAMP '2026-03-29 02:30:00')) back`);
+await q(`select try_strptime('Mon, 23 Nov 2026 09:15:00 +0000', '%a, %d %b %Y %H:%M:%S %z') a, try_strptime('23/11/2026 10:16', ['%d/%m/%Y %H:%M:%S','%d/%m/%Y %H:%M']) b, try_cast('2026-11-23T10:15:00+01:00' as timestamptz) c, try_cast('2026-11-23T10:15:00Z' as timestamptz) d, try_cast('2026-11-23 10:15:00' as timestamp) e, current_setting('TimeZone') tz`);
