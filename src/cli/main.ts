@@ -11,7 +11,10 @@ export function buildProgram(ctx: CliContext): Command {
   const program = new Command('vigie')
     .description('Vigie: caller-ID health and French telemarketing compliance')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => ctx.out(s.replace(/\n$/, '')), writeErr: (s) => ctx.err(s.replace(/\n$/, '')) })
+    .configureOutput({
+      writeOut: (s) => ctx.out(s.replace(/\n$/, '')),
+      writeErr: (s) => ctx.err(s.replace(/\n$/, '')),
+    })
     .showHelpAfterError(false);
   registerCommands(program, ctx);
   return program;
@@ -33,7 +36,8 @@ export async function runCli(argv: readonly string[], ctx: Omit<CliContext, 'set
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
-      if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') return EXIT.ok;
+      if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync')
+        return EXIT.ok;
       return EXIT.usage;
     }
     if (error instanceof VigieError) {
@@ -42,7 +46,9 @@ export async function runCli(argv: readonly string[], ctx: Omit<CliContext, 'set
         ? EXIT.usage
         : EXIT.internal;
     }
-    ctx.err(`vigie: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    ctx.err(
+      `vigie: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
     return EXIT.internal;
   }
 }

@@ -1,4 +1,4 @@
-import metadata from 'libphonenumber-js/metadata.max.json' with { type: 'json' };
+import metadata from 'libphonenumber-js/metadata.max.json';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 /** An E.164 number (`+33162000000`), a French short number (`3010`, `118712`) or `anonymous`. */
@@ -16,7 +16,19 @@ export type PhoneResult =
 export const FRENCH_TERRITORIES = ['FR', 'RE', 'YT', 'GP', 'MF', 'BL', 'GF', 'MQ', 'PM'] as const;
 
 /** Caller IDs that hide the number, as dialers write them. */
-const HIDDEN = new Set(['anonymous', 'anonyme', 'private', 'privé', 'prive', 'restricted', 'unavailable', 'unknown', 'masqué', 'masque', 'hidden']);
+const HIDDEN = new Set([
+  'anonymous',
+  'anonyme',
+  'private',
+  'privé',
+  'prive',
+  'restricted',
+  'unavailable',
+  'unknown',
+  'masqué',
+  'masque',
+  'hidden',
+]);
 
 /** ARCEP's short numbers (3BPQ, 10XY, 118XYZ, 1X emergency): not E.164, kept as dialled. */
 const SHORT_NUMBER = /^(?:1\d{1,2}|10\d{2}|118\d{3}|3\d{3})$/;
@@ -112,7 +124,8 @@ export function phoneStripSql(column: string): string {
  */
 export function phoneFastPathSql(stripped: string): string {
   const international = FRENCH_TERRITORIES.map(
-    (t) => `WHEN regexp_full_match(${stripped}, ${sqlString(`\\+${callingCode(t)}${validNationalPattern(t)}`)}) THEN ${stripped}`,
+    (t) =>
+      `WHEN regexp_full_match(${stripped}, ${sqlString(`\\+${callingCode(t)}${validNationalPattern(t)}`)}) THEN ${stripped}`,
   );
   const national = FRENCH_TERRITORIES.map(
     (t) =>

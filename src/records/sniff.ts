@@ -16,7 +16,10 @@ export interface Sniffed {
 const DELIMITERS: readonly Delimiter[] = [';', ',', '\t'];
 
 /** Decodes a file's first bytes: UTF-8 when they are valid UTF-8, Windows-1252 (Excel's) otherwise. */
-export function decodeHead(head: Uint8Array, complete: boolean): { text: string; encoding: Encoding; bom: boolean } {
+export function decodeHead(
+  head: Uint8Array,
+  complete: boolean,
+): { text: string; encoding: Encoding; bom: boolean } {
   const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
   const body = bom ? head.subarray(3) : head;
   // A sample may end inside a multi-byte character: try without up to three trailing bytes.

@@ -58,7 +58,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   try {
     instance = await DuckDBInstance.create(options.path, config);
   } catch (error) {
-    throw new VigieError('USAGE', `cannot open database ${options.path}: ${messageOf(error)}`, { cause: error });
+    throw new VigieError('USAGE', `cannot open database ${options.path}: ${messageOf(error)}`, {
+      cause: error,
+    });
   }
   const connection = await instance.connect();
   const store = makeStore(options.path, readOnly, instance, connection);
@@ -120,7 +122,10 @@ export async function migrate(store: Store): Promise<number[]> {
     if (done.has(migration.version)) continue;
     await store.transaction(async () => {
       await store.run(migration.sql);
-      await store.run('INSERT INTO schema_migrations VALUES ($1, $2, now())', [migration.version, migration.name]);
+      await store.run('INSERT INTO schema_migrations VALUES ($1, $2, now())', [
+        migration.version,
+        migration.name,
+      ]);
     });
     applied.push(migration.version);
   }

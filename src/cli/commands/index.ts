@@ -1,8 +1,12 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
+import { registerCalls } from './calls.ts';
+import { registerDemo } from './demo.ts';
+import { registerIngest } from './ingest.ts';
 
 /** Each command module adds its verb(s) to the program; one line per module below. */
 export function registerCommands(program: Command, ctx: CliContext): void {
-  void program;
-  void ctx;
+  registerIngest(program, ctx);
+  registerCalls(program, ctx);
+  registerDemo(program, ctx);
 }

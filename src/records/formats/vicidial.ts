@@ -2,7 +2,20 @@ import type { Outcome } from '../model.ts';
 import { type FormatSpec, NULL, sqlText, statusMap, text } from './spec.ts';
 
 /** Statuses that an agent sets after talking to a person: the call was answered by a human. */
-const HUMAN_ANSWERED = ['SALE', 'NI', 'NP', 'CALLBK', 'CBHOLD', 'DEC', 'DNC', 'DNCL', 'XFER', 'NQ', 'WRONG', 'INCALL'];
+const HUMAN_ANSWERED = [
+  'SALE',
+  'NI',
+  'NP',
+  'CALLBK',
+  'CBHOLD',
+  'DEC',
+  'DNC',
+  'DNCL',
+  'XFER',
+  'NQ',
+  'WRONG',
+  'INCALL',
+];
 
 const statuses: Record<string, Outcome> = {
   ...Object.fromEntries(HUMAN_ANSWERED.map((s) => [s, 'answered' as const])),

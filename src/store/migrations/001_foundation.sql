@@ -44,7 +44,7 @@ CREATE TABLE calls (
   disposition    VARCHAR,
   signal         VARCHAR,                   -- e.g. 'identity_failed'
   source_file_id INTEGER NOT NULL,
-  source_line    BIGINT
+  source_record  BIGINT                     -- 1-based index of the data row in its file
 );
 
 -- Spam reports (signalements), one row per report or per (number, day, source) count.
@@ -56,7 +56,7 @@ CREATE TABLE reports (
   comment        VARCHAR,
   report_count   INTEGER NOT NULL,
   source_file_id INTEGER NOT NULL,
-  source_line    BIGINT
+  source_record  BIGINT                     -- 1-based index of the data row in its file
 );
 
 -- Rows that could not be stored, with where they came from and why. Nothing is dropped silently.

@@ -1,0 +1,45 @@
+/** Renders rows as an aligned text table for terminals. */
+export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) =>
+        /^-?[\d\s,.%]+$/.test(c) && c !== '' ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0),
+      )
+      .join('  ')
+      .trimEnd();
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** RFC 4180 CSV with a header row; formulas are neutralised so that Excel does not run them. */
+export function renderCsv(headers: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  const cell = (value: unknown) => {
+    let text =
+      value === null || value === undefined
+        ? ''
+        : value instanceof Date
+          ? value.toISOString()
+          : String(value);
+    if (/^[=+\-@]/.test(text) && !/^[+-]?\d/.test(text)) text = `'${text}`;
+    return /[",\n\r;]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  return [headers.map(cell).join(','), ...rows.map((r) => r.map(cell).join(','))].join('\n');
+}
+
+/** A French-style percentage: `27,4 %`. */
+export function percent(fraction: number | null | undefined, digits = 1): string {
+  if (fraction === null || fraction === undefined || Number.isNaN(fraction)) return '–';
+  return `${(fraction * 100).toLocaleString('fr-FR', { minimumFractionDigits: digits, maximumFractionDigits: digits })} %`;
+}
+
+/** A French-style number with grouping: `12 345`. */
+export function count(value: number | bigint): string {
+  return Number(value)
+    .toLocaleString('fr-FR')
+    .replace(/\u202f|\u00a0/g, ' ');
+}
+
+/** JSON with bigints as numbers and dates as ISO strings. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v) => (typeof v === 'bigint' ? Number(v) : v));
+}

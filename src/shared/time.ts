@@ -1,0 +1,51 @@
+/**
+ * Converts a naive local time (`YYYY-MM-DDTHH:MM:SS`) in an IANA zone to UTC with Intl. In the spring
+ * gap the time moves forward by the gap; in the autumn overlap the first (summer-time) instant is taken,
+ * the same policy as the call ingest.
+ */
+export function localToUtc(local: string, timeZone: string): Date | undefined {
+  const asUtc = new Date(`${local}Z`);
+  if (Number.isNaN(asUtc.getTime())) return undefined;
+  const offsetAt = (instant: Date) => zoneOffsetMinutes(instant, timeZone);
+  const first = new Date(asUtc.getTime() - offsetAt(asUtc) * 60_000);
+  const second = new Date(asUtc.getTime() - offsetAt(first) * 60_000);
+  const candidates = [first, second].filter((d) => formatLocal(d, timeZone) === local.slice(0, 19));
+  if (candidates.length > 0) return new Date(Math.min(...candidates.map((d) => d.getTime())));
+  return new Date(Math.max(first.getTime(), second.getTime()));
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** The local wall-clock time of an instant in a zone, as `YYYY-MM-DDTHH:MM:SS`. */
+export function formatLocal(instant: Date, timeZone: string): string {
+  const parts = Object.fromEntries(
+    formatter(timeZone)
+      .formatToParts(instant)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
+}
+
+/** The zone's offset from UTC at an instant, in minutes (Paris in winter: 60). */
+export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
+  const local = new Date(`${formatLocal(instant, timeZone)}Z`);
+  return Math.round((local.getTime() - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+}
