@@ -1,0 +1,545 @@
+import type { NumberInfo, Territory } from '../numbering/model.ts';
+import type { CallRecord, Purpose } from '../records/model.ts';
+import type { Campaign, Contact } from '../registry/model.ts';
+import type { RegistryIndex } from '../registry/registry-index.ts';
+import { type HolidayZone, holidayOn, ZONE_NAMES } from './holidays.ts';
+import { inForce, RULE_IDS, type Rule, type RuleId, type RuleSet, type Severity } from './rules.ts';
+import { DAY_MS, epochDay, frenchDate, frenchDayMonth, isoLocal, type LocalTime, localTime } from './time.ts';
+
+/** What the engine knows besides the calls: the numbering plan and the registry. */
+export interface LawFacts {
+  readonly describe: (number: string) => NumberInfo;
+  readonly registry: RegistryIndex;
+}
+
+/** One rule broken by one call (law.md: what a violation carries). */
+export interface Violation {
+  readonly rule: RuleId;
+  readonly callId: string;
+  readonly caller: string;
+  readonly callee: string;
+  /** UTC instant of the call, ISO 8601. */
+  readonly startedAt: string;
+  /** The call's local date and time in the callee's zone, ISO 8601 with offset. */
+  readonly localTime: string;
+  readonly timeZone: string;
+  readonly provider: string;
+  readonly client: string | null;
+  readonly campaign: string | null;
+  readonly severity: Severity;
+  /** One line of French naming the data that decided it. */
+  readonly explanation: string;
+}
+
+const TIME_ZONES: Record<Territory, string> = {
+  metropole: 'Europe/Paris',
+  guadeloupe: 'America/Guadeloupe',
+  saint_martin: 'America/Marigot',
+  saint_barthelemy: 'America/St_Barthelemy',
+  guyane: 'America/Cayenne',
+  martinique: 'America/Martinique',
+  reunion: 'Indian/Reunion',
+  mayotte: 'Indian/Mayotte',
+  saint_pierre_et_miquelon: 'America/Miquelon',
+  foreign: 'Europe/Paris',
+};
+
+const POSTCODE_TERRITORIES: readonly (readonly [string, Territory])[] = [
+  ['971', 'guadeloupe'],
+  ['972', 'martinique'],
+  ['973', 'guyane'],
+  ['974', 'reunion'],
+  ['975', 'saint_pierre_et_miquelon'],
+  ['976', 'mayotte'],
+  ['977', 'saint_barthelemy'],
+  ['978', 'saint_martin'],
+];
+
+const ANTILLES_590: ReadonlySet<Territory> = new Set(['guadeloupe', 'saint_martin', 'saint_barthelemy']);
+const ALSACE_MOSELLE = ['57', '67', '68'];
+
+/** The territory a French postcode names, or undefined (98x, malformed). */
+export function postcodeTerritory(postcode: string): Territory | undefined {
+  const code = postcode.replace(/\s/g, '');
+  if (!/^\d{5}$/.test(code)) return undefined;
+  const overseas = POSTCODE_TERRITORIES.find(([prefix]) => code.startsWith(prefix));
+  if (overseas !== undefined) return overseas[1];
+  return code.startsWith('98') ? undefined : 'metropole';
+}
+
+export interface CalleePlace {
+  readonly territory: Territory;
+  readonly holidayZone: HolidayZone;
+  readonly timeZone: string;
+  /** Why: `numéro` or `code postal 67000`. */
+  readonly basis: string;
+}
+
+/**
+ * The callee's territory, holiday zone and clock. The number decides, except that a postcode
+ * (contacts.csv) places a metropolitan mobile or 09 number anywhere, places any metropolitan number in
+ * Alsace-Moselle, and tells Guadeloupe, Saint-Martin and Saint-Barthélemy apart (they share +590).
+ */
+export function placeCallee(info: NumberInfo, contact: Contact | undefined): CalleePlace {
+  let territory = info.territory;
+  let basis = 'numéro';
+  const postcode = contact?.postcode ?? null;
+  const fromPostcode = postcode === null ? undefined : postcodeTerritory(postcode);
+  if (postcode !== null && fromPostcode !== undefined) {
+    const movable =
+      info.territory === 'metropole' && (info.lineType === 'mobile' || info.lineType === 'non_geographic_09');
+    const sameGroup = ANTILLES_590.has(info.territory) && ANTILLES_590.has(fromPostcode);
+    if ((movable || sameGroup) && fromPostcode !== territory) {
+      territory = fromPostcode;
+      basis = `code postal ${postcode}`;
+    }
+  }
+  const alsace =
+    territory === 'metropole' &&
+    postcode !== null &&
+    ALSACE_MOSELLE.some((d) => postcode.trim().startsWith(d));
+  if (alsace) basis = `code postal ${postcode}`;
+  const timeZone = territory === info.territory ? info.timeZone : TIME_ZONES[territory];
+  return { territory, holidayZone: alsace ? 'alsace_moselle' : territory, timeZone, basis };
+}
+
+/** The purpose that governs a call: the campaign's (campaigns.csv) when declared, else the record's. */
+export function purposeOf(call: CallRecord, registry: RegistryIndex): Purpose {
+  if (call.campaign === null) return call.purpose;
+  return registry.campaign(call.campaign, call.client)?.purpose ?? call.purpose;
+}
+
+/** Calls of one client add up across its providers; a call without a client counts for its provider. */
+function principalOf(call: CallRecord): string {
+  return call.client ?? `\u0000provider:${call.provider}`;
+}
+
+/** Total order of calls: time, then provider, then call id (results never depend on input order). */
+export function compareCalls(a: CallRecord, b: CallRecord): number {
+  const t = a.startedAt.getTime() - b.startedAt.getTime();
+  if (t !== 0) return t;
+  if (a.provider !== b.provider) return a.provider < b.provider ? -1 : 1;
+  if (a.callId !== b.callId) return a.callId < b.callId ? -1 : 1;
+  return 0;
+}
+
+interface Context {
+  readonly call: CallRecord;
+  readonly at: number;
+  readonly prior: readonly CallRecord[];
+  readonly facts: LawFacts;
+  readonly place: CalleePlace;
+  readonly local: LocalTime;
+  readonly day: number;
+  readonly purpose: Purpose;
+  readonly consumer: boolean;
+  readonly campaign: Campaign | undefined;
+  readonly contract: boolean;
+  readonly callerInfo: NumberInfo | undefined;
+}
+
+type Check = (ctx: Context, rule: Rule) => string | null;
+
+function seconds(hhmm: string): number {
+  const [h, m] = hhmm.split(':');
+  return Number(h ?? 0) * 3600 + Number(m ?? 0) * 60;
+}
+
+function localDay(ms: number, timeZone: string): number {
+  return epochDay(localTime(ms, timeZone).date);
+}
+
+function parisDate(ms: number, timeZone: string): string {
+  return frenchDate(localTime(ms, timeZone).date);
+}
+
+function where(origin: { file: string; line: number }): string {
+  return `${origin.file} ligne ${origin.line}`;
+}
+
+function addMonths(ms: number, months: number): number {
+  const d = new Date(ms);
+  const target = new Date(ms);
+  target.setUTCMonth(d.getUTCMonth() + months);
+  // 29 Feb + 12 months → 1 Mar: keep the last day of the month instead.
+  if (target.getUTCDate() !== d.getUTCDate()) target.setUTCDate(0);
+  return target.getTime();
+}
+
+function scopeMatches(scope: string, campaign: string | null): boolean {
+  return scope === '*' || (campaign !== null && scope === campaign);
+}
+
+const WEEKDAYS = ['', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'];
+
+function covered(ctx: Context, windowsOk: boolean, rule: Rule<'hours.window'>): boolean {
+  if (windowsOk) return true;
+  const client = ctx.call.client;
+  if (client === null) return false;
+  const slotOnly = ctx.local.date >= rule.params.slotConsentFrom;
+  return ctx.facts.registry.consentsFor(ctx.call.callee, client).some((c) => {
+    if (c.grantedAt > ctx.at || (c.revokedAt !== null && c.revokedAt <= ctx.at)) return false;
+    const inSlot = c.slotFrom !== null && c.slotFrom <= ctx.at && (c.slotTo === null || ctx.at < c.slotTo);
+    if (slotOnly) return inSlot;
+    return inSlot || c.scope === 'hors_horaires' || c.scope === 'outside_hours';
+  });
+}
+
+const checks: { readonly [I in RuleId]: (ctx: Context, rule: Rule<I>) => string | null } = {
+  'hours.window': (ctx, rule) => {
+    const s = ctx.local.secondOfDay;
+    const ok = rule.params.windows.some(([from, to]) => s >= seconds(from) && s < seconds(to));
+    if (covered(ctx, ok, rule)) return null;
+    const plages = rule.params.windows.map(([from, to]) => `${from}–${to}`).join(' et ');
+    return `appel à ${ctx.local.time} heure locale (${ctx.place.timeZone}), hors des plages ${plages}`;
+  },
+  'hours.day': (ctx, rule) =>
+    rule.params.days.includes(ctx.local.weekday)
+      ? `appel un ${WEEKDAYS[ctx.local.weekday] ?? ''} (${frenchDate(ctx.local.date)}, heure locale ${ctx.place.timeZone})`
+      : null,
+  'hours.holiday': (ctx) => {
+    const holiday = holidayOn(ctx.place.holidayZone, ctx.local.date);
+    return holiday?.kind === 'national'
+      ? `appel le ${frenchDate(ctx.local.date)}, jour férié national (${holiday.name})`
+      : null;
+  },
+  'hours.local_holiday': (ctx) => {
+    const holiday = holidayOn(ctx.place.holidayZone, ctx.local.date);
+    return holiday?.kind === 'local'
+      ? `appel le ${frenchDate(ctx.local.date)}, jour férié local ${ZONE_NAMES[ctx.place.holidayZone]} (${holiday.name}, d'après le ${ctx.place.basis})`
+      : null;
+  },
+  'frequency.30d': (ctx, rule) => {
+    const principal = principalOf(ctx.call);
+    const first = ctx.day - (rule.params.windowDays - 1);
+    const within = ctx.prior.filter(
+      (p) =>
+        principalOf(p) === principal &&
+        purposeOf(p, ctx.facts.registry) === 'prospecting' &&
+        localDay(p.startedAt.getTime(), ctx.place.timeZone) >= first,
+    );
+    if (within.length < rule.params.maxAttempts) return null;
+    const dates = within.map((p) => frenchDayMonth(localTime(p.startedAt, ctx.place.timeZone).date));
+    const shown = dates.length > 10 ? [...dates.slice(0, 10), '…'] : dates;
+    return `${within.length + 1}e appel en ${rule.params.windowDays} jours (précédents : ${shown.join(', ')})`;
+  },
+  'refusal.recontact': (ctx, rule) => {
+    const principal = principalOf(ctx.call);
+    const refusals: { at: number; source: string }[] = ctx.facts.registry
+      .refusalsBefore(ctx.call.callee, ctx.at, ctx.call.client)
+      .map((r) => ({ at: r.refusedAt, source: where(r) }));
+    for (const p of ctx.prior) {
+      if (p.refused && principalOf(p) === principal) {
+        refusals.push({ at: p.startedAt.getTime(), source: `appel ${p.callId} de ${p.provider}` });
+      }
+    }
+    if (refusals.length === 0) return null;
+    const latest = refusals.reduce((a, b) => (b.at > a.at ? b : a));
+    const when = frenchDate(localTime(latest.at, ctx.place.timeZone).date);
+    if (ctx.local.date >= rule.params.permanentFrom) {
+      return `refus exprimé le ${when} (${latest.source}) : plus aucun appel permis depuis le ${frenchDate(rule.params.permanentFrom)}`;
+    }
+    const days = ctx.day - localDay(latest.at, ctx.place.timeZone);
+    if (days > rule.params.waitDays) return null;
+    return `refus exprimé le ${when} (${latest.source}), ${days} jours avant l'appel (délai : ${rule.params.waitDays} jours)`;
+  },
+  'consent.missing': (ctx) => {
+    const client = ctx.call.client;
+    if (client === null) return "aucun consentement vérifiable : client de l'appel inconnu";
+    const consents = ctx.facts.registry
+      .consentsFor(ctx.call.callee, client)
+      .filter((c) => scopeMatches(c.scope, ctx.call.campaign));
+    if (consents.some((c) => c.grantedAt <= ctx.at)) return null;
+    const later = consents[0];
+    if (later !== undefined) {
+      return `consentement pour ${client} accordé le ${parisDate(later.grantedAt, ctx.place.timeZone)} (${where(later)}), après l'appel`;
+    }
+    const scope = ctx.call.campaign === null ? '*' : `* ou ${ctx.call.campaign}`;
+    return `aucun consentement de ce consommateur pour le client ${client} (portée ${scope})`;
+  },
+  'consent.invalid': (ctx, rule) => {
+    const client = ctx.call.client;
+    if (client === null) return null;
+    const granted = ctx.facts.registry
+      .consentsFor(ctx.call.callee, client)
+      .filter((c) => scopeMatches(c.scope, ctx.call.campaign) && c.grantedAt <= ctx.at);
+    if (granted.length === 0) return null;
+    const valid = granted.filter(
+      (c) =>
+        (c.revokedAt === null || c.revokedAt > ctx.at) &&
+        ctx.at <= addMonths(c.grantedAt, rule.params.maxAgeMonths),
+    );
+    if (valid.length > 0) return null;
+    const last = granted[granted.length - 1];
+    if (last === undefined) return null;
+    const zone = ctx.place.timeZone;
+    const since = `consentement du ${parisDate(last.grantedAt, zone)} (${where(last)})`;
+    if (last.revokedAt !== null && last.revokedAt <= ctx.at) {
+      return `${since} révoqué le ${parisDate(last.revokedAt, zone)}`;
+    }
+    return `${since} de plus de ${rule.params.maxAgeMonths} mois : expiré le ${parisDate(addMonths(last.grantedAt, rule.params.maxAgeMonths), zone)}`;
+  },
+  'sector.banned': (ctx, rule) => {
+    const sector = ctx.campaign?.sector ?? null;
+    if (sector === null) return null;
+    const ban = rule.params.sectors.find((s) => s.sector === sector && ctx.local.date >= s.from);
+    return ban === undefined
+      ? null
+      : `campagne ${ctx.call.campaign ?? ''} du secteur ${sector}, démarchage téléphonique interdit depuis le ${frenchDate(ban.from)}`;
+  },
+  'bloctel.listed': (ctx, rule) => {
+    const from = ctx.at - (rule.params.maxAgeDays + 2) * DAY_MS;
+    const listing = ctx.facts.registry
+      .bloctelListings(ctx.call.callee, from, ctx.at, ctx.call.client)
+      .filter((b) => ctx.day - localDay(b.consultedAt, ctx.place.timeZone) <= rule.params.maxAgeDays)
+      .at(-1);
+    return listing === undefined
+      ? null
+      : `numéro inscrit sur Bloctel selon la consultation du ${parisDate(listing.consultedAt, ctx.place.timeZone)} (${where(listing)})`;
+  },
+  'bloctel.stale': (ctx, rule) => {
+    const client = ctx.call.client;
+    if (client === null) return "aucune consultation Bloctel vérifiable : client de l'appel inconnu";
+    const latest = ctx.facts.registry.latestConsultation(client, ctx.at);
+    if (latest === undefined) return `aucune consultation Bloctel du client ${client} avant l'appel`;
+    const days = ctx.day - localDay(latest.consultedAt, ctx.place.timeZone);
+    if (days <= rule.params.maxAgeDays) return null;
+    return `dernière consultation Bloctel du client ${client} le ${parisDate(latest.consultedAt, ctx.place.timeZone)}, ${days} jours avant l'appel (validité : ${rule.params.maxAgeDays} jours)`;
+  },
+  'dnc.internal': (ctx) => {
+    const entry = ctx.facts.registry.dncEntry(ctx.call.callee, ctx.at);
+    if (entry === undefined) return null;
+    const since = entry.addedAt === null ? '' : ` depuis le ${parisDate(entry.addedAt, ctx.place.timeZone)}`;
+    const reason = entry.reason === null ? '' : `, motif : ${entry.reason}`;
+    return `numéro sur la liste interne d'opposition${since} (${where(entry)}${reason})`;
+  },
+  'callerid.not_npv': (ctx) => {
+    const info = ctx.callerInfo;
+    if (info === undefined || info.telemarketingRange) return null;
+    if (info.lineType !== 'geographic' && info.lineType !== 'non_geographic_09') return null;
+    const kind = info.lineType === 'geographic' ? 'géographique' : 'en 09';
+    const dialer = ctx.campaign === undefined ? 'automatisé par défaut' : 'automatisé (campaigns.csv)';
+    return `numéro présenté ${info.national} ${kind} hors des tranches NPV, appel ${dialer}`;
+  },
+  'callerid.mobile': (ctx) => {
+    const info = ctx.callerInfo;
+    return info?.lineType === 'mobile' ? `numéro présenté ${info.national} est un mobile` : null;
+  },
+  'callerid.forbidden': (ctx) => {
+    const caller = ctx.call.caller;
+    const info = ctx.callerInfo;
+    if (info === undefined || info.lineType === 'hidden') return 'numéro présenté masqué';
+    if (caller.startsWith('+3389')) return `numéro présenté ${info.national} surtaxé (089)`;
+    if (/^118\d{3}$/.test(caller)) return `numéro présenté ${caller} de renseignements (118XYZ)`;
+    if (/^3\d{3}$/.test(caller) && !/^3[01]/.test(caller)) {
+      return `numéro présenté ${caller} court 3BPQ hors 30PQ/31PQ`;
+    }
+    return null;
+  },
+  'callerid.unattributed': (ctx) => {
+    const info = ctx.callerInfo;
+    if (info === undefined || info.lineType === 'hidden' || info.territory === 'foreign') return null;
+    return info.attribution === null
+      ? `numéro présenté ${info.national} dans aucune tranche attribuée par l'ARCEP (MAJNUM)`
+      : null;
+  },
+  'callerid.not_assigned': (ctx) => {
+    const client = ctx.call.client;
+    const caller = ctx.call.caller;
+    if (client === null || !ctx.facts.registry.knowsAssignments(caller, client)) return null;
+    const current = ctx.facts.registry.assignmentsAt(caller, ctx.at);
+    if (current.some((a) => a.client === client)) return null;
+    const others = [...new Set(current.map((a) => a.client))];
+    const to = others.length === 0 ? 'à aucun client' : `à ${others.join(', ')}`;
+    return `numéro présenté ${caller} non affecté au client ${client} le ${frenchDate(ctx.local.date)} (affecté ${to} d'après assignments.csv)`;
+  },
+};
+
+function inScope(rule: Rule, ctx: Context): boolean {
+  switch (rule.scope) {
+    case 'consumer_prospecting':
+      return ctx.purpose === 'prospecting' && ctx.consumer;
+    case 'automated_prospecting':
+      return ctx.purpose === 'prospecting' && (ctx.campaign?.dialer ?? 'automated') === 'automated';
+    case 'consumer_call':
+      return ctx.consumer;
+    case 'any_call':
+      return true;
+  }
+}
+
+/** The checks of one rule id, typed against its own params (each row of `checks` matches its id). */
+function checkOf(id: RuleId): Check {
+  return checks[id] as Check;
+}
+
+function describeCaller(caller: string, facts: LawFacts): NumberInfo | undefined {
+  if (caller === 'anonymous') return undefined;
+  return facts.describe(caller);
+}
+
+/** Evaluates one call given the calls to the same callee that precede it (sorted by `compareCalls`). */
+function evaluateWithPrior(
+  call: CallRecord,
+  prior: readonly CallRecord[],
+  facts: LawFacts,
+  rules: RuleSet,
+): Violation[] {
+  if (call.direction === 'inbound') return [];
+  const registry = facts.registry;
+  const contact = registry.contact(call.callee);
+  const place = placeCallee(facts.describe(call.callee), contact);
+  const at = call.startedAt.getTime();
+  const local = localTime(at, place.timeZone);
+  const campaign = call.campaign === null ? undefined : registry.campaign(call.campaign, call.client);
+  const ctx: Context = {
+    call,
+    at,
+    prior,
+    facts,
+    place,
+    local,
+    day: epochDay(local.date),
+    purpose: campaign?.purpose ?? call.purpose,
+    consumer: contact?.type !== 'professional',
+    campaign,
+    contract: call.client !== null && registry.contractInProgress(call.callee, call.client, at) !== undefined,
+    callerInfo: describeCaller(call.caller, facts),
+  };
+  const violations: Violation[] = [];
+  for (const id of RULE_IDS) {
+    const rule: Rule = rules[id];
+    if (!inForce(rule, local.date) || !inScope(rule, ctx)) continue;
+    if (rule.contractExempt && ctx.contract) continue;
+    const explanation = checkOf(id)(ctx, rule);
+    if (explanation === null) continue;
+    violations.push({
+      rule: id,
+      callId: call.callId,
+      caller: call.caller,
+      callee: call.callee,
+      startedAt: call.startedAt.toISOString(),
+      localTime: isoLocal(local),
+      timeZone: place.timeZone,
+      provider: call.provider,
+      client: call.client,
+      campaign: call.campaign,
+      severity: rule.severity,
+      explanation,
+    });
+  }
+  return violations;
+}
+
+/**
+ * The rules `call` breaks. `history` holds other calls (any order, any callee; the call itself may be
+ * among them): only the earlier calls to the same callee count.
+ */
+export function evaluateCall(
+  call: CallRecord,
+  history: Iterable<CallRecord>,
+  facts: LawFacts,
+  rules: RuleSet,
+): Violation[] {
+  const prior: CallRecord[] = [];
+  for (const h of history) {
+    if (h.callee === call.callee && h.direction !== 'inbound' && compareCalls(h, call) < 0) prior.push(h);
+  }
+  prior.sort(compareCalls);
+  return evaluateWithPrior(call, prior, facts, rules);
+}
+
+/** Sort order of violations: call time, then the call (provider, id), then rule id. */
+export function compareViolations(a: Violation, b: Violation): number {
+  if (a.startedAt !== b.startedAt) return a.startedAt < b.startedAt ? -1 : 1;
+  if (a.provider !== b.provider) return a.provider < b.provider ? -1 : 1;
+  if (a.callId !== b.callId) return a.callId < b.callId ? -1 : 1;
+  return a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0;
+}
+
+/** Every violation among `calls` (any order), sorted by call time then rule id. */
+export function auditCalls(calls: Iterable<CallRecord>, facts: LawFacts, rules: RuleSet): Violation[] {
+  const sorted = [...calls].sort(compareCalls);
+  const byCallee = new Map<string, CallRecord[]>();
+  const violations: Violation[] = [];
+  const cache = new Map<string, NumberInfo>();
+  const cachedFacts: LawFacts = {
+    registry: facts.registry,
+    describe(number) {
+      let info = cache.get(number);
+      if (info === undefined) {
+        info = facts.describe(number);
+        cache.set(number, info);
+      }
+      return info;
+    },
+  };
+  for (const call of sorted) {
+    if (call.direction === 'inbound') continue;
+    let prior = byCallee.get(call.callee);
+    if (prior === undefined) {
+      prior = [];
+      byCallee.set(call.callee, prior);
+    }
+    violations.push(...evaluateWithPrior(call, prior, cachedFacts, rules));
+    prior.push(call);
+  }
+  return violations.sort(compareViolations);
+}
+
+/** A call that has not happened yet, as `vigie check` and the gate ask about it. */
+export interface ProposedCall {
+  readonly caller: string;
+  readonly callee: string;
+  readonly at: Date;
+  readonly client: string | null;
+  readonly campaign: string | null;
+  readonly purpose: Purpose;
+  readonly provider?: string;
+}
+
+export interface Decision {
+  readonly allowed: boolean;
+  readonly reasons: readonly {
+    readonly rule: RuleId;
+    readonly severity: Severity;
+    readonly explanation: string;
+  }[];
+}
+
+/** The decision for one future call: allowed only when no violation-level rule fires. */
+export function checkCall(
+  proposed: ProposedCall,
+  history: Iterable<CallRecord>,
+  facts: LawFacts,
+  rules: RuleSet,
+): Decision {
+  const call: CallRecord = {
+    provider: proposed.provider ?? '',
+    callId: '\uffffcheck',
+    startedAt: proposed.at,
+    caller: proposed.caller,
+    callee: proposed.callee,
+    direction: 'outbound',
+    outcome: 'no_answer',
+    short: false,
+    ringSeconds: null,
+    talkSeconds: null,
+    site: null,
+    client: proposed.client,
+    campaign: proposed.campaign,
+    agent: null,
+    purpose: proposed.purpose,
+    refused: false,
+    sipCode: null,
+    q850Cause: null,
+    attestation: null,
+    disposition: null,
+    signal: null,
+  };
+  const violations = evaluateCall(call, history, facts, rules);
+  return {
+    allowed: violations.every((v) => v.severity !== 'violation'),
+    reasons: violations.map((v) => ({ rule: v.rule, severity: v.severity, explanation: v.explanation })),
+  };
+}

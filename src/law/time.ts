@@ -1,0 +1,127 @@
+/** Wall-clock reading of an instant in one IANA zone. Pure: Intl only, no clock. */
+export interface LocalTime {
+  /** `YYYY-MM-DD` in the zone. */
+  readonly date: string;
+  /** `HH:MM:SS` in the zone. */
+  readonly time: string;
+  /** Seconds since local midnight. */
+  readonly secondOfDay: number;
+  /** 1 = Monday … 7 = Sunday. */
+  readonly weekday: number;
+  /** Offset from UTC in minutes (positive east). */
+  readonly offsetMinutes: number;
+  readonly timeZone: string;
+}
+
+const DAY_MS = 86_400_000;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (formatter === undefined) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/** The wall-clock fields of `ms` in `timeZone` as numbers (year, month, day, hour, minute, second). */
+function wallFields(ms: number, timeZone: string): [number, number, number, number, number, number] {
+  const fields = [0, 0, 0, 0, 0, 0] as [number, number, number, number, number, number];
+  for (const part of formatterFor(timeZone).formatToParts(ms)) {
+    const value = Number(part.value);
+    if (part.type === 'year') fields[0] = value;
+    else if (part.type === 'month') fields[1] = value;
+    else if (part.type === 'day') fields[2] = value;
+    else if (part.type === 'hour') fields[3] = value;
+    else if (part.type === 'minute') fields[4] = value;
+    else if (part.type === 'second') fields[5] = value;
+  }
+  return fields;
+}
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+/** Reads `instant` on a clock of `timeZone`, daylight-saving time included. */
+export function localTime(instant: Date | number, timeZone: string): LocalTime {
+  const ms = typeof instant === 'number' ? instant : instant.getTime();
+  const wholeSecond = Math.floor(ms / 1000) * 1000;
+  const [y, mo, d, h, mi, s] = wallFields(wholeSecond, timeZone);
+  const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
+  const weekday = ((new Date(Date.UTC(y, mo - 1, d)).getUTCDay() + 6) % 7) + 1;
+  return {
+    date: `${pad(y, 4)}-${pad(mo)}-${pad(d)}`,
+    time: `${pad(h)}:${pad(mi)}:${pad(s)}`,
+    secondOfDay: h * 3600 + mi * 60 + s,
+    weekday,
+    offsetMinutes: Math.round((asUtc - wholeSecond) / 60_000),
+    timeZone,
+  };
+}
+
+/** ISO 8601 local writing with its offset: `2026-11-23T10:15:00+01:00`. */
+export function isoLocal(local: LocalTime): string {
+  const sign = local.offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(local.offsetMinutes);
+  return `${local.date}T${local.time}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/**
+ * The UTC instant of a wall-clock reading in `timeZone`. In a DST gap the clock is read as if the
+ * earlier offset still held (02:30 on a spring-forward day becomes 03:30); in an overlap the first one.
+ */
+export function zonedToUtc(
+  fields: { year: number; month: number; day: number; hour?: number; minute?: number; second?: number },
+  timeZone: string,
+): number {
+  const naive = Date.UTC(
+    fields.year,
+    fields.month - 1,
+    fields.day,
+    fields.hour ?? 0,
+    fields.minute ?? 0,
+    fields.second ?? 0,
+  );
+  const offsetAt = (ms: number): number => localTime(ms, timeZone).offsetMinutes * 60_000;
+  const before = naive - offsetAt(naive - DAY_MS / 2);
+  const after = naive - offsetAt(naive + DAY_MS / 2);
+  if (before === after) return before;
+  // Around a transition: keep the candidate whose wall clock reads back as asked, the earlier one first.
+  for (const candidate of [Math.min(before, after), Math.max(before, after)]) {
+    if (candidate + offsetAt(candidate) === naive) return candidate;
+  }
+  return Math.min(before, after) + Math.abs(before - after);
+}
+
+/** Days since 1970-01-01 of a `YYYY-MM-DD` date. */
+export function epochDay(date: string): number {
+  return Math.floor(
+    Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY_MS,
+  );
+}
+
+/** `YYYY-MM-DD` of an epoch day. */
+export function dateOfEpochDay(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** French short writing of a `YYYY-MM-DD` date: `23/11/2026`. */
+export function frenchDate(date: string): string {
+  return `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
+}
+
+/** French day and month only: `23/11`. */
+export function frenchDayMonth(date: string): string {
+  return `${date.slice(8, 10)}/${date.slice(5, 7)}`;
+}
+
+export { DAY_MS };
