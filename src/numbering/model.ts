@@ -49,4 +49,16 @@ export interface NumberInfo {
   readonly telemarketingRange: boolean;
   /** null when no attributed block contains the number. */
   readonly attribution: Attribution | null;
+  /** The French national digits (`0162000000`, `0590271234`) or the short number; null when hidden or foreign. */
+  readonly nationalDigits?: string | null;
+  /**
+   * False when the number alone does not prove where the callee is: metropolitan 06/07/08/09 numbers
+   * (usable anywhere), prefixes shared by several territories (+590, some Indian Ocean blocks), hidden,
+   * short and foreign numbers. A postcode from `contacts.csv` should then decide.
+   */
+  readonly territoryCertain?: boolean;
+  /** The French territories the number is compatible with: one when `territoryCertain`, none when foreign. */
+  readonly possibleTerritories?: readonly Territory[];
+  /** False when no ARCEP index was given: `attribution` is then unknown rather than absent. */
+  readonly attributionChecked?: boolean;
 }
