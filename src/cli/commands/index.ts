@@ -3,10 +3,12 @@ import type { CliContext } from '../context.ts';
 import { registerCalls } from './calls.ts';
 import { registerDemo } from './demo.ts';
 import { registerIngest } from './ingest.ts';
+import { registerNumberInfo } from './number-info.ts';
 
 /** Each command module adds its verb(s) to the program; one line per module below. */
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerIngest(program, ctx);
   registerCalls(program, ctx);
   registerDemo(program, ctx);
+  registerNumberInfo(program, ctx);
 }
