@@ -62,6 +62,9 @@ const ALSACE_MOSELLE = ['57', '67', '68'];
 export function postcodeTerritory(postcode: string): Territory | undefined {
   const code = postcode.replace(/\s/g, '');
   if (!/^\d{5}$/.test(code)) return undefined;
+  // Saint-Barthélemy and Saint-Martin keep Guadeloupe's 971 postcodes (97133, 97150); 977/978 are their INSEE codes.
+  if (code === '97133') return 'saint_barthelemy';
+  if (code === '97150') return 'saint_martin';
   const overseas = POSTCODE_TERRITORIES.find(([prefix]) => code.startsWith(prefix));
   if (overseas !== undefined) return overseas[1];
   return code.startsWith('98') ? undefined : 'metropole';
