@@ -127,6 +127,7 @@ function accentless(text: string): string {
 /** Maps MAJNUM's Territoire label; null for `National` and anything unknown. */
 export function territoryOfArcepLabel(label: string): Located | null {
   const text = accentless(label);
+  if (text.includes('martinique')) return { territory: 'martinique', possible: ['martinique'] };
   if (text.includes('guadeloupe') || text.includes('martin') || text.includes('barthelemy')) {
     return { territory: 'guadeloupe', possible: GUADELOUPE_GROUP };
   }
@@ -138,7 +139,6 @@ export function territoryOfArcepLabel(label: string): Located | null {
       : { territory: 'reunion', possible: ['reunion'] };
   }
   if (text.includes('guyane')) return { territory: 'guyane', possible: ['guyane'] };
-  if (text.includes('martinique')) return { territory: 'martinique', possible: ['martinique'] };
   if (text.includes('miquelon'))
     return { territory: 'saint_pierre_et_miquelon', possible: ['saint_pierre_et_miquelon'] };
   if (text.includes('metropole')) return { territory: 'metropole', possible: ['metropole'] };
@@ -199,8 +199,9 @@ export function lineTypeOf(national: string): LineType {
   if (national.startsWith('09')) return 'non_geographic_09';
   if (/^080[0-5]/.test(national)) return 'special_free';
   if (/^080[6-9]/.test(national)) return 'special_normal';
-  if (/^08[129]/.test(national)) return 'special_premium';
-  // 083–088 are special-service blocks without a tariff class in the plan law.md relies on.
+  // law.md names 081/082/089; libphonenumber's FR metadata also classes the rarer 083–088 blocks as
+  // premium-rate or shared-cost, that is surcharged too.
+  if (national.startsWith('08')) return 'special_premium';
   return 'unknown';
 }
 
@@ -334,7 +335,7 @@ function locate(
  * - `hidden`, `premium_089`, `short_forbidden` (3BPQ other than 30PQ/31PQ), `directory_118`: `callerid.forbidden`;
  * - `short_allowed_30_31`: 30PQ/31PQ, allowed;
  * - `short_other`: 1X/11X/10XY service numbers, which law.md does not name;
- * - `special`: 08 numbers other than 089 (free, normal-rate, 081/082 premium, other 08), not named by law.md;
+ * - `special`: 08 numbers other than 089 (free, normal-rate, 081/082 and other surcharged 08), not named by law.md;
  * - `foreign`: a number outside the French plan;
  * - `unknown`: a +33/overseas number that fits no block of the plan.
  * `callerid.unattributed` is separate: it depends on `attribution`, not on the category.
@@ -379,6 +380,6 @@ export function callerIdCategory(info: NumberInfo): CallerIdCategory {
     case 'special_normal':
       return 'special';
     case 'unknown':
-      return national.startsWith('08') && national.length === 10 ? 'special' : 'unknown';
+      return 'unknown';
   }
 }
