@@ -47,6 +47,8 @@ export function fakeDescribe(number: string): NumberInfo {
   const base = {
     e164: number,
     national: number.startsWith('+33') ? `0${number.slice(3)}` : number,
+    nationalDigits: number.startsWith('+33') ? `0${number.slice(3)}` : /^\d+$/.test(number) ? number : null,
+    attributionChecked: true,
     region: null,
     telemarketingRange: false,
   };

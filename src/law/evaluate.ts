@@ -1,3 +1,4 @@
+import { callerIdCategory } from '../numbering/describe.ts';
 import type { NumberInfo, Territory } from '../numbering/model.ts';
 import type { CallRecord, Purpose } from '../records/model.ts';
 import type { Campaign, Contact } from '../registry/model.ts';
@@ -92,7 +93,9 @@ export function placeCallee(info: NumberInfo, contact: Contact | undefined): Cal
     const movable =
       info.territory === 'metropole' && (info.lineType === 'mobile' || info.lineType === 'non_geographic_09');
     const sameGroup = ANTILLES_590.has(info.territory) && ANTILLES_590.has(fromPostcode);
-    if ((movable || sameGroup) && fromPostcode !== territory) {
+    const possible = info.possibleTerritories;
+    const allowed = possible === undefined ? movable || sameGroup : possible.includes(fromPostcode);
+    if (allowed && fromPostcode !== territory) {
       territory = fromPostcode;
       basis = `code postal ${postcode}`;
     }
@@ -138,7 +141,7 @@ interface Context {
   readonly consumer: boolean;
   readonly campaign: Campaign | undefined;
   readonly contract: boolean;
-  readonly callerInfo: NumberInfo | undefined;
+  readonly callerInfo: NumberInfo;
 }
 
 type Check = (ctx: Context, rule: Rule) => string | null;
@@ -318,38 +321,42 @@ const checks: { readonly [I in RuleId]: (ctx: Context, rule: Rule<I>) => string 
   },
   'callerid.not_npv': (ctx) => {
     const info = ctx.callerInfo;
-    if (info === undefined || info.telemarketingRange) return null;
-    if (info.lineType !== 'geographic' && info.lineType !== 'non_geographic_09') return null;
-    const kind = info.lineType === 'geographic' ? 'géographique' : 'en 09';
+    const category = callerIdCategory(info);
+    if (category !== 'geographic_outside_npv' && category !== 'non_geographic_09_outside_npv') return null;
+    const kind = category === 'geographic_outside_npv' ? 'géographique' : 'en 09';
     const dialer = ctx.campaign === undefined ? 'automatisé par défaut' : 'automatisé (campaigns.csv)';
     return `numéro présenté ${info.national} ${kind} hors des tranches NPV, appel ${dialer}`;
   },
-  'callerid.mobile': (ctx) => {
-    const info = ctx.callerInfo;
-    return info?.lineType === 'mobile' ? `numéro présenté ${info.national} est un mobile` : null;
-  },
+  'callerid.mobile': (ctx) =>
+    callerIdCategory(ctx.callerInfo) === 'mobile'
+      ? `numéro présenté ${ctx.callerInfo.national} est un mobile`
+      : null,
   'callerid.forbidden': (ctx) => {
-    const caller = ctx.call.caller;
     const info = ctx.callerInfo;
-    if (info === undefined || info.lineType === 'hidden') return 'numéro présenté masqué';
-    if (caller.startsWith('+3389')) return `numéro présenté ${info.national} surtaxé (089)`;
-    if (/^118\d{3}$/.test(caller)) return `numéro présenté ${caller} de renseignements (118XYZ)`;
-    if (/^3\d{3}$/.test(caller) && !/^3[01]/.test(caller)) {
-      return `numéro présenté ${caller} court 3BPQ hors 30PQ/31PQ`;
+    switch (callerIdCategory(info)) {
+      case 'hidden':
+        return 'numéro présenté masqué';
+      case 'premium_089':
+        return `numéro présenté ${info.national} surtaxé (089)`;
+      case 'directory_118':
+        return `numéro présenté ${info.national} de renseignements (118XYZ)`;
+      case 'short_forbidden':
+        return `numéro présenté ${info.national} court 3BPQ hors 30PQ/31PQ`;
+      default:
+        return null;
     }
-    return null;
   },
   'callerid.unattributed': (ctx) => {
     const info = ctx.callerInfo;
-    if (info === undefined || info.lineType === 'hidden' || info.territory === 'foreign') return null;
-    return info.attribution === null
-      ? `numéro présenté ${info.national} dans aucune tranche attribuée par l'ARCEP (MAJNUM)`
-      : null;
+    if (info.attributionChecked === false || info.attribution !== null) return null;
+    if (info.lineType === 'hidden' || info.territory === 'foreign') return null;
+    return `numéro présenté ${info.national} dans aucune tranche attribuée par l'ARCEP (MAJNUM)`;
   },
   'callerid.not_assigned': (ctx) => {
     const client = ctx.call.client;
     const caller = ctx.call.caller;
-    if (client === null || !ctx.facts.registry.knowsAssignments(caller, client)) return null;
+    if (client === null || caller === 'anonymous' || !ctx.facts.registry.knowsAssignments(caller, client))
+      return null;
     const current = ctx.facts.registry.assignmentsAt(caller, ctx.at);
     if (current.some((a) => a.client === client)) return null;
     const others = [...new Set(current.map((a) => a.client))];
@@ -374,11 +381,6 @@ function inScope(rule: Rule, ctx: Context): boolean {
 /** The checks of one rule id, typed against its own params (each row of `checks` matches its id). */
 function checkOf(id: RuleId): Check {
   return checks[id] as Check;
-}
-
-function describeCaller(caller: string, facts: LawFacts): NumberInfo | undefined {
-  if (caller === 'anonymous') return undefined;
-  return facts.describe(caller);
 }
 
 /** Evaluates one call given the calls to the same callee that precede it (sorted by `compareCalls`). */
@@ -407,7 +409,7 @@ function evaluateWithPrior(
     consumer: contact?.type !== 'professional',
     campaign,
     contract: call.client !== null && registry.contractInProgress(call.callee, call.client, at) !== undefined,
-    callerInfo: describeCaller(call.caller, facts),
+    callerInfo: facts.describe(call.caller),
   };
   const violations: Violation[] = [];
   for (const id of RULE_IDS) {

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
+import { registerAudit } from './audit.ts';
 import { registerCalls } from './calls.ts';
+import { registerCheck } from './check.ts';
 import { registerDemo } from './demo.ts';
 import { registerIngest } from './ingest.ts';
 import { registerNumberInfo } from './number-info.ts';
@@ -11,4 +13,6 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerCalls(program, ctx);
   registerDemo(program, ctx);
   registerNumberInfo(program, ctx);
+  registerAudit(program, ctx);
+  registerCheck(program, ctx);
 }

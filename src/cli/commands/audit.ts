@@ -1,0 +1,363 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { auditCalls, type LawFacts, type Violation } from '../../law/evaluate.ts';
+import { DEFAULT_RULES, mergeRuleConfig, RuleConfigError, type RuleSet } from '../../law/rules.ts';
+import { describeNumber } from '../../numbering/describe.ts';
+import type { NumberInfo } from '../../numbering/model.ts';
+import { loadArcepIndex, type NumberingLocation } from '../../numbering/store.ts';
+import {
+  type CallRecord,
+  OUTCOMES,
+  type Outcome,
+  PURPOSES,
+  DEFAULT_SHORT_CALL_SECONDS,
+} from '../../records/model.ts';
+import { formatRowError, parseBoolean, parseDateTime, parsePhone, readTable } from '../../registry/csv.ts';
+import {
+  decodeText,
+  type LoadedRegistry,
+  loadRegistryFiles,
+  loadRegistryFolder,
+} from '../../registry/load.ts';
+import { REGISTRY_FILES, type RegistryFile, type RowError } from '../../registry/model.ts';
+import { UsageError } from '../../shared/errors.ts';
+import type { Environment } from '../../config/env.ts';
+import type { CliContext } from '../context.ts';
+import { count, renderCsv, renderTable, toJson } from '../format.ts';
+
+const OUTCOME_SYNONYMS: Record<string, Outcome> = {
+  'no-answer': 'no_answer',
+  noanswer: 'no_answer',
+  cancelled: 'canceled',
+  invalid: 'invalid_number',
+};
+
+function outcomeOf(text: string): Outcome | undefined {
+  const lower = text.toLowerCase();
+  return OUTCOMES.find((o) => o === lower) ?? OUTCOME_SYNONYMS[lower];
+}
+
+function numberOf(text: string): number | null | undefined {
+  if (text === '') return null;
+  const value = Number(text.replace(',', '.'));
+  return Number.isFinite(value) ? value : undefined;
+}
+
+export interface ReadCalls {
+  readonly calls: CallRecord[];
+  readonly errors: RowError[];
+}
+
+/**
+ * Reads a canonical call CSV (records.md §1) into call records, in memory. Rows with a missing or
+ * unreadable required field are reported with file, line and field, never silently dropped.
+ */
+export function readCallsFile(
+  text: string,
+  file: string,
+  options: { readonly timeZone: string; readonly provider?: string; readonly client?: string },
+): ReadCalls {
+  const table = readTable(text, file, ['call_id', 'started_at', 'caller', 'callee', 'outcome']);
+  const errors: RowError[] = [...table.errors];
+  const calls: CallRecord[] = [];
+  for (const row of table.rows) {
+    const before = errors.length;
+    const fail = (field: string, message: string) => errors.push({ file, line: row.line, field, message });
+    const required = (field: string): string => {
+      const value = row.get(field);
+      if (value === '') fail(field, 'required value missing');
+      return value;
+    };
+    const optional = (field: string): string | null => (row.get(field) === '' ? null : row.get(field));
+    const callId = required('call_id');
+    const startedText = required('started_at');
+    const started = startedText === '' ? undefined : parseDateTime(startedText, options.timeZone);
+    if (started !== undefined && !started.ok) fail('started_at', started.message);
+    const phone = (field: string): string => {
+      const value = required(field);
+      if (value === '') return '';
+      const parsed = parsePhone(value);
+      if (!parsed.ok) fail(field, parsed.message);
+      return parsed.ok ? parsed.value : '';
+    };
+    const caller = phone('caller');
+    const callee = phone('callee');
+    const outcomeText = required('outcome');
+    const outcome = outcomeOf(outcomeText);
+    if (outcomeText !== '' && outcome === undefined) fail('outcome', `unknown outcome "${outcomeText}"`);
+    const purposeText = row.get('purpose').toLowerCase();
+    const purpose = purposeText === '' ? 'prospecting' : PURPOSES.find((p) => p === purposeText);
+    if (purpose === undefined) fail('purpose', `unknown purpose "${purposeText}"`);
+    const directionText = row.get('direction').toLowerCase();
+    if (directionText !== '' && directionText !== 'outbound' && directionText !== 'inbound') {
+      fail('direction', `unknown direction "${directionText}"`);
+    }
+    const refusedText = row.get('refused');
+    const refused = refusedText === '' ? { ok: true as const, value: false } : parseBoolean(refusedText);
+    if (!refused.ok) fail('refused', refused.message);
+    const ring = numberOf(row.get('ring_seconds'));
+    const talk = numberOf(row.get('talk_seconds'));
+    if (ring === undefined) fail('ring_seconds', `not a number "${row.get('ring_seconds')}"`);
+    if (talk === undefined) fail('talk_seconds', `not a number "${row.get('talk_seconds')}"`);
+    if (errors.length > before || started === undefined || !started.ok || outcome === undefined) continue;
+    calls.push({
+      provider: optional('provider') ?? options.provider ?? '',
+      callId,
+      startedAt: new Date(started.value.ms),
+      caller,
+      callee,
+      direction: directionText === 'inbound' ? 'inbound' : 'outbound',
+      outcome,
+      short:
+        outcome === 'answered' && talk !== null && talk !== undefined && talk < DEFAULT_SHORT_CALL_SECONDS,
+      ringSeconds: ring ?? null,
+      talkSeconds: talk ?? null,
+      site: optional('site'),
+      client: optional('client') ?? options.client ?? null,
+      campaign: optional('campaign'),
+      agent: optional('agent'),
+      purpose: purpose ?? 'prospecting',
+      refused: refused.ok && refused.value,
+      sipCode: numberOf(row.get('sip_code')) ?? null,
+      q850Cause: numberOf(row.get('q850_cause')) ?? null,
+      attestation: ((a) => (a === 'A' || a === 'B' || a === 'C' ? a : null))(
+        row.get('attestation').toUpperCase(),
+      ),
+      disposition: optional('disposition'),
+      signal: null,
+    });
+  }
+  return { calls, errors };
+}
+
+/** Registry flags shared by `audit` and `check`: `--registry DIR` or one flag per file. */
+export type RegistryFlags = { readonly registry?: string } & Partial<Record<RegistryFile, string>>;
+
+export function addRegistryOptions(command: Command, perFile: boolean): Command {
+  command.option('--registry <dir>', 'registry folder (consents.csv, customers.csv, refusals.csv, …)');
+  if (perFile) {
+    for (const kind of REGISTRY_FILES) command.option(`--${kind} <file>`, `${kind}.csv file`);
+  }
+  return command.option(
+    '--rules <file>',
+    'JSON file overriding the rule table (severity, dates, thresholds)',
+  );
+}
+
+/** Reads the registry named by the flags (folder first, then each file flag overriding it). */
+export function loadRegistryFromFlags(flags: RegistryFlags): LoadedRegistry {
+  const fileFlags: Partial<Record<RegistryFile, string>> = {};
+  for (const kind of REGISTRY_FILES) {
+    const path = flags[kind];
+    if (path !== undefined) fileFlags[kind] = path;
+  }
+  if (flags.registry !== undefined && Object.keys(fileFlags).length > 0) {
+    throw new UsageError('give either --registry DIR or one flag per registry file, not both');
+  }
+  if (flags.registry !== undefined) return loadRegistryFolder(flags.registry);
+  return loadRegistryFiles(fileFlags);
+}
+
+/** The rule table, with the deployment's JSON override when `--rules` names one. */
+export function loadRules(path: string | undefined): RuleSet {
+  if (path === undefined) return DEFAULT_RULES;
+  let config: unknown;
+  try {
+    config = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(
+      `cannot read rule configuration ${path}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  try {
+    return mergeRuleConfig(DEFAULT_RULES, config);
+  } catch (error) {
+    if (error instanceof RuleConfigError) throw new UsageError(`${path}: ${error.message}`);
+    throw error;
+  }
+}
+
+function numberingLocation(env: Environment): NumberingLocation {
+  return 'numberingDir' in env && typeof env.numberingDir === 'string' && env.numberingDir !== ''
+    ? { dir: env.numberingDir }
+    : {};
+}
+
+/** The law engine's facts: the numbering core over the ARCEP copy in use, and the registry's indexes. */
+export function lawFacts(env: Environment, registry: LoadedRegistry): LawFacts {
+  const arcep = loadArcepIndex(numberingLocation(env)).index;
+  const cache = new Map<string, NumberInfo>();
+  return {
+    registry: registry.index,
+    describe(number) {
+      let info = cache.get(number);
+      if (info === undefined) {
+        info = describeNumber(number, arcep);
+        cache.set(number, info);
+      }
+      return info;
+    },
+  };
+}
+
+export function reportRowErrors(ctx: CliContext, errors: readonly RowError[]): void {
+  const shown = errors.slice(0, 50);
+  for (const error of shown) ctx.err(`vigie: ${formatRowError(error)}`);
+  if (errors.length > shown.length) ctx.err(`vigie: … and ${errors.length - shown.length} more row errors`);
+}
+
+const CSV_COLUMNS = [
+  'rule',
+  'callId',
+  'caller',
+  'callee',
+  'startedAt',
+  'localTime',
+  'timeZone',
+  'provider',
+  'client',
+  'campaign',
+  'severity',
+  'explanation',
+] as const satisfies readonly (keyof Violation)[];
+
+function perThousand(n: number, calls: number): string {
+  if (calls === 0) return '–';
+  return ((n / calls) * 1000)
+    .toLocaleString('fr-FR', { maximumFractionDigits: 1 })
+    .replace(/\u202f|\u00a0/g, ' ');
+}
+
+/** The table of violations, then the summary: violations per rule and per provider, per 1,000 calls. */
+export function renderAuditTable(violations: readonly Violation[], calls: readonly CallRecord[]): string {
+  const lines: string[] = [];
+  if (violations.length > 0) {
+    lines.push(
+      renderTable(
+        ['local time', 'rule', 'severity', 'provider', 'client', 'caller', 'callee', 'explanation'],
+        violations.map((v) => [
+          v.localTime,
+          v.rule,
+          v.severity,
+          v.provider,
+          v.client ?? '',
+          v.caller,
+          v.callee,
+          v.explanation,
+        ]),
+      ),
+      '',
+    );
+  }
+  const byRule = new Map<string, { violation: number; warning: number }>();
+  for (const v of violations) {
+    const entry = byRule.get(v.rule) ?? { violation: 0, warning: 0 };
+    entry[v.severity] += 1;
+    byRule.set(v.rule, entry);
+  }
+  const total = calls.length;
+  lines.push(
+    `${count(total)} calls, ${count(violations.length)} findings / ${count(total)} appels, ${count(violations.length)} constats`,
+  );
+  if (byRule.size > 0) {
+    lines.push(
+      '',
+      renderTable(
+        ['rule', 'severity', 'findings', 'per 1,000 calls'],
+        [...byRule.entries()]
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([rule, n]) => [
+            rule,
+            n.violation > 0 ? 'violation' : 'warning',
+            count(n.violation + n.warning),
+            perThousand(n.violation + n.warning, total),
+          ]),
+      ),
+    );
+  }
+  const providers = new Map<string, { calls: number; findings: number }>();
+  for (const c of calls) {
+    const entry = providers.get(c.provider) ?? { calls: 0, findings: 0 };
+    entry.calls += 1;
+    providers.set(c.provider, entry);
+  }
+  for (const v of violations) {
+    const entry = providers.get(v.provider) ?? { calls: 0, findings: 0 };
+    entry.findings += 1;
+    providers.set(v.provider, entry);
+  }
+  if (providers.size > 0) {
+    lines.push(
+      '',
+      renderTable(
+        ['provider', 'calls', 'findings', 'per 1,000 calls'],
+        [...providers.entries()]
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([provider, n]) => [
+            provider === '' ? '(none)' : provider,
+            count(n.calls),
+            count(n.findings),
+            perThousand(n.findings, n.calls),
+          ]),
+      ),
+    );
+  }
+  return lines.join('\n');
+}
+
+interface AuditFlags extends RegistryFlags {
+  readonly calls?: string;
+  readonly format: string;
+  readonly timezone: string;
+  readonly provider?: string;
+  readonly rules?: string;
+}
+
+export function registerAudit(program: Command, ctx: CliContext): void {
+  const command = program
+    .command('audit')
+    .description('every violation of French telemarketing law among calls')
+    .option('--calls <file>', 'a canonical call CSV to audit in memory, without any database')
+    .option('--format <format>', 'table, json or csv', 'table')
+    .option('--timezone <zone>', 'zone of naive times in the calls file', 'Europe/Paris')
+    .option('--provider <name>', 'provider of calls whose rows do not say');
+  addRegistryOptions(command, true).action((flags: AuditFlags) => {
+    if (!['table', 'json', 'csv'].includes(flags.format)) {
+      throw new UsageError(`--format ${flags.format}: expected table, json or csv`);
+    }
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: flags.timezone });
+    } catch {
+      throw new UsageError(`--timezone ${flags.timezone}: not an IANA time zone (Europe/Paris)`);
+    }
+    if (flags.calls === undefined) {
+      throw new UsageError('vigie audit needs --calls FILE (auditing the stored calls is not available yet)');
+    }
+    const rules = loadRules(flags.rules);
+    const registry = loadRegistryFromFlags(flags);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(flags.calls);
+    } catch (error) {
+      throw new UsageError(`cannot read calls file ${flags.calls}`, { cause: error });
+    }
+    const file = flags.calls.split(/[\\/]/).at(-1) ?? flags.calls;
+    const read = readCallsFile(decodeText(bytes), file, {
+      timeZone: flags.timezone,
+      ...(flags.provider === undefined ? {} : { provider: flags.provider }),
+    });
+    const rowErrors = [...registry.errors, ...read.errors];
+    reportRowErrors(ctx, rowErrors);
+    const violations = auditCalls(read.calls, lawFacts(ctx.env, registry), rules);
+    if (flags.format === 'json') ctx.out(toJson(violations));
+    else if (flags.format === 'csv')
+      ctx.out(
+        renderCsv(
+          CSV_COLUMNS,
+          violations.map((v) => CSV_COLUMNS.map((c) => v[c])),
+        ),
+      );
+    else ctx.out(renderAuditTable(violations, read.calls));
+    if (rowErrors.length > 0) ctx.setExitCode(3);
+  });
+}
