@@ -406,6 +406,11 @@ export function mergeRuleConfig(base: RuleSet, config: unknown): RuleSet {
     merged[id] = rule;
   }
   if (issues.length > 0) throw new RuleConfigError(issues);
+  return asRuleSet(merged);
+}
+
+/** Every key of `merged` started as `base`'s row of the same id and kept its id (checked above). */
+function asRuleSet(merged: Record<string, Rule>): RuleSet {
   return merged as unknown as RuleSet;
 }
 

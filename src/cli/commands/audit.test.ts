@@ -228,6 +228,16 @@ describe('vigie check', () => {
     expect(out).toContain('warning   callerid.not_assigned');
   });
 
+  it('judges the hours on the callee’s clock through the real numbering core (Réunion, Mayotte)', async () => {
+    const at = ['--at', '2026-11-23T16:30:00Z', '--client', 'ACME', '--caller', '0162000000', '--json'];
+    const reunion = await run(['check', '--callee', '+262 692 12 34 56', ...at]);
+    const mayotte = await run(['check', '--callee', '+262 639 40 12 34', ...at]);
+    const rules = (out: string) =>
+      (JSON.parse(out) as { reasons: { rule: string }[] }).reasons.map((r) => r.rule);
+    expect(rules(reunion.out)).toContain('hours.window');
+    expect(rules(mayotte.out)).not.toContain('hours.window');
+  });
+
   it('refuses a bad number or time with exit code 2', async () => {
     expect((await run(['check', '--caller', 'x', '--callee', '0612345678'])).code).toBe(2);
     expect(
