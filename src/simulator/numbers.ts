@@ -92,7 +92,7 @@ export class BlockAllocator {
     const size = 10 ** digits;
     const position = Math.floor(k / b);
     if (position >= size) return undefined;
-    const scrambled = (position * 7_654_321 + offset) % size;
+    const scrambled = (position * 7_654_321 + offset + (k % b) * 3_571) % size;
     return block + String(scrambled).padStart(digits, '0');
   }
 }

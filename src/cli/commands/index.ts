@@ -6,6 +6,7 @@ import { registerCheck } from './check.ts';
 import { registerDemo } from './demo.ts';
 import { registerIngest } from './ingest.ts';
 import { registerNumberInfo } from './number-info.ts';
+import { registerSimulate } from './simulate.ts';
 
 /** Each command module adds its verb(s) to the program; one line per module below. */
 export function registerCommands(program: Command, ctx: CliContext): void {
@@ -15,4 +16,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerNumberInfo(program, ctx);
   registerAudit(program, ctx);
   registerCheck(program, ctx);
+  registerSimulate(program, ctx);
 }
