@@ -51,19 +51,46 @@ function wallFields(ms: number, timeZone: string): [number, number, number, numb
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
+/** Offset in minutes of `timeZone` at the whole second `ms`, from Intl. */
+function offsetAt(ms: number, timeZone: string): number {
+  const [y, mo, d, h, mi, s] = wallFields(ms, timeZone);
+  return Math.round((Date.UTC(y, mo - 1, d, h, mi, s) - ms) / 60_000);
+}
+
+const HOUR_MS = 3_600_000;
+const hourOffsets = new Map<string, number | null>();
+
+/**
+ * The zone's offset during the UTC hour of `ms`, cached: Intl is slow and audits read millions of
+ * instants. An hour whose two ends disagree (a transition inside it) is never cached.
+ */
+function cachedOffset(ms: number, timeZone: string): number {
+  const hour = Math.floor(ms / HOUR_MS);
+  const key = `${timeZone}|${hour}`;
+  let offset = hourOffsets.get(key);
+  if (offset === undefined) {
+    const start = offsetAt(hour * HOUR_MS, timeZone);
+    offset = start === offsetAt(hour * HOUR_MS + HOUR_MS - 1000, timeZone) ? start : null;
+    if (hourOffsets.size > 500_000) hourOffsets.clear();
+    hourOffsets.set(key, offset);
+  }
+  return offset ?? offsetAt(ms, timeZone);
+}
+
 /** Reads `instant` on a clock of `timeZone`, daylight-saving time included. */
 export function localTime(instant: Date | number, timeZone: string): LocalTime {
   const ms = typeof instant === 'number' ? instant : instant.getTime();
   const wholeSecond = Math.floor(ms / 1000) * 1000;
-  const [y, mo, d, h, mi, s] = wallFields(wholeSecond, timeZone);
-  const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
-  const weekday = ((new Date(Date.UTC(y, mo - 1, d)).getUTCDay() + 6) % 7) + 1;
+  const offsetMinutes = cachedOffset(wholeSecond, timeZone);
+  const wall = new Date(wholeSecond + offsetMinutes * 60_000);
+  const [y, mo, d] = [wall.getUTCFullYear(), wall.getUTCMonth() + 1, wall.getUTCDate()];
+  const [h, mi, s] = [wall.getUTCHours(), wall.getUTCMinutes(), wall.getUTCSeconds()];
   return {
     date: `${pad(y, 4)}-${pad(mo)}-${pad(d)}`,
     time: `${pad(h)}:${pad(mi)}:${pad(s)}`,
     secondOfDay: h * 3600 + mi * 60 + s,
-    weekday,
-    offsetMinutes: Math.round((asUtc - wholeSecond) / 60_000),
+    weekday: ((wall.getUTCDay() + 6) % 7) + 1,
+    offsetMinutes,
     timeZone,
   };
 }
