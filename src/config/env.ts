@@ -7,6 +7,8 @@ export interface Environment {
   readonly cwd: string;
   /** Whether standard output is a terminal (progress bars, tables) or a pipe (one line per file). */
   readonly interactive: boolean;
+  /** Where `vigie numbering update` keeps a newer ARCEP copy: `VIGIE_NUMBERING_DIR`, else ~/.vigie/numbering. */
+  readonly numberingDir?: string;
 }
 
 export function readEnvironment(): Environment {
@@ -15,5 +17,6 @@ export function readEnvironment(): Environment {
     defaultDb: process.env.VIGIE_DB ?? join(cwd, '.vigie', 'vigie.duckdb'),
     cwd,
     interactive: Boolean(process.stdout.isTTY) && process.env.CI === undefined,
+    ...(process.env.VIGIE_NUMBERING_DIR ? { numberingDir: process.env.VIGIE_NUMBERING_DIR } : {}),
   };
 }

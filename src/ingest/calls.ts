@@ -2,14 +2,21 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DuckDBScalarFunction, VARCHAR } from '@duckdb/node-api';
 import { parse } from 'csv-parse';
 import { PhoneNormaliser } from '../numbering/phone.ts';
 import { FORMATS, type FormatSpec } from '../records/formats/index.ts';
 import { type CallFormat, DEFAULT_SHORT_CALL_SECONDS } from '../records/model.ts';
 import { detectCallFormat, normaliseHeaderName, type Sniffed, sniff } from '../records/sniff.ts';
-import { canonicalSelect, projectedSelect, ROW_PROBLEM_CODES, rowProblem } from '../records/validate.ts';
+import {
+  canonicalQuery,
+  PHONE_FUNCTION,
+  projectedSelect,
+  ROW_PROBLEM_CODES,
+  rowProblem,
+} from '../records/validate.ts';
 import { UsageError } from '../shared/errors.ts';
-import type { Store } from '../store/store.ts';
+import { messageOf, type Store } from '../store/store.ts';
 import type { FileSummary, IngestOptions } from './model.ts';
 import { hashFile, locateRecords, readHead, transcodeToUtf8 } from './source.ts';
 
@@ -66,6 +73,10 @@ export function checkTimeZone(zone: string): string {
  * Ingests one call-record file: every data row ends up stored, recognised as a duplicate, merged into
  * another leg of its call, or quarantined with its line and reason. All of it is committed in one
  * transaction, so a crash leaves the database as it was. Re-ingesting the same bytes stores nothing.
+ *
+ * The file is streamed twice through DuckDB, never held in memory: a first pass counts what will become
+ * of each row (and lists the rows to quarantine), the second inserts the good rows. Both run the same
+ * canonical query, so they agree row for row.
  */
 export async function ingestFile(
   store: Store,
@@ -86,24 +97,24 @@ export async function ingestFile(
       readable = join(workDir, 'utf8.csv');
       await transcodeToUtf8(path, readable);
     }
-    const staged = await stage(store, readable, sniffed, layout, timeZone, options);
-    await resolvePhones(store);
-    await createCheckedView(store);
+    registerPhoneFunction(store);
+    await createProblemTable(store);
+    let source = await prepareSource(store, readable, sniffed, layout);
     const sha256 = await hashing;
     const previous = await store.one<{ rows_read: bigint; quarantined: bigint; merged: bigint }>(
       "SELECT rows_read, quarantined, merged FROM source_files WHERE kind = 'calls' AND sha256 = $1 ORDER BY id LIMIT 1",
       [sha256],
     );
     if (previous !== undefined) {
-      const rows = Number(previous.rows_read);
+      const total = Number(previous.rows_read);
       const quarantined = Number(previous.quarantined);
       const merged = Number(previous.merged);
       return {
         file,
         format: layout.format.id,
-        rows,
+        rows: total,
         stored: 0,
-        duplicates: rows - quarantined - merged,
+        duplicates: total - quarantined - merged,
         quarantined,
         merged,
         dstGap: 0,
@@ -112,9 +123,27 @@ export async function ingestFile(
         alreadyIngested: true,
       };
     }
-    if (staged.fastPath) await locateQuarantined(store, readable, layout.format.header);
-    const summary = await store.transaction(() =>
-      commitStaged(store, {
+    let rows = canonicalRows(source, layout, timeZone, options);
+    let counts: RowCounts;
+    try {
+      counts = await countRows(store, rows);
+    } catch (error) {
+      // The strict read stops at the first malformed row: read the file again, row by row.
+      if (!/CSV|Conversion|Invalid Input/i.test(messageOf(error))) throw error;
+      await source.fallback();
+      source = { ...source, fastPath: false, relation: SLOW_PATH };
+      rows = canonicalRows(source, layout, timeZone, options);
+      counts = await countRows(store, rows);
+    }
+    await collectProblems(
+      store,
+      rows,
+      counts.quarantined > counts.rejected,
+      source.fastPath ? readable : undefined,
+      layout.format.header,
+    );
+    return await store.transaction(() =>
+      commit(store, rows, counts, {
         file,
         path,
         sha256,
@@ -124,7 +153,6 @@ export async function ingestFile(
         options,
       }),
     );
-    return summary;
   } finally {
     progress.stop();
     await dropStaging(store);
@@ -142,34 +170,52 @@ function startProgress(store: Store, file: string, options: IngestOptions): { st
   return { stop: () => clearInterval(timer) };
 }
 
+const STAGING_TABLES = [
+  'vigie_raw',
+  'vigie_rejects',
+  'vigie_problem_rows',
+  'vigie_located',
+  'vigie_problems',
+];
+
 async function dropStaging(store: Store): Promise<void> {
-  await store.run('DROP VIEW IF EXISTS vigie_checked').catch(() => undefined);
-  for (const table of [
-    'vigie_raw',
-    'vigie_stage',
-    'vigie_phones',
-    'vigie_rejects',
-    'vigie_located',
-    'vigie_problems',
-  ]) {
-    await store.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
-  }
+  for (const table of STAGING_TABLES) await store.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
 }
 
+/** Where the rows come from: DuckDB's CSV reader on the file, or the rows that csv-parse staged. */
+interface RowSource {
+  readonly fastPath: boolean;
+  /** A relation with `ord` (1-based record number), `line`, `raw` and the columns c0…cN. */
+  readonly relation: string;
+  /** Stages the file with csv-parse when the strict read fails. */
+  readonly fallback: () => Promise<void>;
+}
+
+const SLOW_PATH = 'vigie_raw';
+
 /**
- * Reads the file into `vigie_stage` (typed canonical columns + the row's first problem). Fast path:
- * DuckDB's own CSV reader in strict mode. If the file has malformed rows, the strict read fails and the
- * file is read again with csv-parse, which isolates each malformed row with its line.
+ * Fast path: DuckDB's own CSV reader in strict mode, streamed. If the file has malformed rows the strict
+ * read fails, and the file is staged with csv-parse instead, which isolates each malformed row with its line.
  */
-async function stage(
+async function prepareSource(
   store: Store,
   path: string,
   sniffed: Sniffed,
   layout: Layout,
-  timeZone: string,
-  options: IngestOptions,
-): Promise<{ fastPath: boolean }> {
+): Promise<RowSource> {
   const columnNames = layout.names.map((_, i) => `c${i}`);
+  await store.run('CREATE OR REPLACE TEMP TABLE vigie_rejects (line BIGINT, raw VARCHAR, problem VARCHAR)');
+  const columns = `{${columnNames.map((c) => `'${c}': 'VARCHAR'`).join(', ')}}`;
+  const readCsv = `read_csv(${sqlString(path)}, columns = ${columns}, header = ${layout.format.header}, delim = ${sqlString(sniffed.delimiter)}, quote = '"', escape = '"', auto_detect = false, strict_mode = true, max_line_size = 1048576)`;
+  return {
+    fastPath: true,
+    relation: `(SELECT row_number() OVER () AS ord, NULL::BIGINT AS line, NULL::VARCHAR AS raw, * FROM ${readCsv})`,
+    fallback: () => stageWithCsvParse(store, path, sniffed, layout, columnNames),
+  };
+}
+
+/** The canonical rows of the source as a SQL query (see `canonicalQuery`). */
+function canonicalRows(source: RowSource, layout: Layout, timeZone: string, options: IngestOptions): string {
   const byName = new Map(layout.names.map((name, i) => [name, `c${i}`]));
   const col = (name: string) => {
     const c = byName.get(name);
@@ -185,32 +231,75 @@ async function stage(
     client: options.client,
     campaign: options.campaign,
   };
-  const select = (relation: string, rowNumber: string, line: string, raw: string) => `
-    CREATE OR REPLACE TEMP TABLE vigie_stage AS
-    WITH projected AS (
-      SELECT ${rowNumber} AS rn, ${line} AS line, ${raw} AS raw,
-        ${projectedSelect(projection, fill)}
-      FROM ${relation}
+  return `(WITH projected AS (
+      SELECT ord, line, raw, ${projectedSelect(projection, fill)}
+      FROM ${source.relation}
     )
-    SELECT ${canonicalSelect(projection, timeZone, options.shortCallSeconds ?? DEFAULT_SHORT_CALL_SECONDS)}`;
-  await store.run(
-    'CREATE OR REPLACE TEMP TABLE vigie_rejects (rn BIGINT, line BIGINT, raw VARCHAR, problem VARCHAR)',
+    ${canonicalQuery(projection, timeZone, options.shortCallSeconds ?? DEFAULT_SHORT_CALL_SECONDS, 'ord')})`;
+}
+
+interface RowCounts {
+  readonly rows: number;
+  readonly quarantined: number;
+  /** Malformed rows that never reached the canonical query (csv-parse path). */
+  readonly rejected: number;
+  readonly merged: number;
+  readonly good: number;
+  readonly dstGap: number;
+  readonly dstOverlap: number;
+}
+
+async function countRows(store: Store, rows: string): Promise<RowCounts> {
+  const c = await store.one<Record<string, bigint>>(
+    `SELECT count(*) AS rows,
+            count(*) FILTER (WHERE problem_code IS NOT NULL) AS quarantined,
+            count(*) FILTER (WHERE merged) AS merged,
+            count(*) FILTER (WHERE problem_code IS NULL AND NOT merged) AS good,
+            count(*) FILTER (WHERE dst_gap AND problem_code IS NULL AND NOT merged) AS gap,
+            count(*) FILTER (WHERE dst_overlap AND problem_code IS NULL AND NOT merged) AS overlap,
+            (SELECT count(*) FROM vigie_rejects) AS rejected
+     FROM ${rows}`,
   );
-  await store.run('CREATE OR REPLACE TEMP TABLE vigie_located (rn BIGINT, line BIGINT, raw VARCHAR)');
-  const columns = `{${columnNames.map((c) => `'${c}': 'VARCHAR'`).join(', ')}}`;
-  const readCsv = `read_csv(${sqlString(path)}, columns = ${columns}, header = ${layout.format.header}, delim = ${sqlString(sniffed.delimiter)}, quote = '"', escape = '"', auto_detect = false, strict_mode = true, max_line_size = 1048576)`;
-  try {
-    // Row order is kept by DuckDB (preserve_insertion_order), so rowid is the record's index in the file.
-    await store.run(
-      `CREATE OR REPLACE TEMP TABLE vigie_raw AS SELECT * FROM ${readCsv}; ${select('(SELECT rowid AS vigie_rn, * FROM vigie_raw)', 'vigie_rn', 'CAST(NULL AS BIGINT)', 'CAST(NULL AS VARCHAR)')}; DROP TABLE vigie_raw`,
-    );
-    return { fastPath: true };
-  } catch {
-    await store.run('DROP TABLE IF EXISTS vigie_raw');
-  }
-  await stageWithCsvParse(store, path, sniffed, layout, columnNames);
-  await store.run(select('vigie_raw', 'rn', 'line', 'raw'));
-  return { fastPath: false };
+  const n = (key: string) => Number(c?.[key] ?? 0);
+  return {
+    rows: n('rows') + n('rejected'),
+    quarantined: n('quarantined') + n('rejected'),
+    rejected: n('rejected'),
+    merged: n('merged'),
+    good: n('good'),
+    dstGap: n('gap'),
+    dstOverlap: n('overlap'),
+  };
+}
+
+/** The rows to quarantine, with their line and raw text (found in the file for the fast path). */
+async function collectProblems(
+  store: Store,
+  rows: string,
+  any: boolean,
+  fastPathFile: string | undefined,
+  header: boolean,
+): Promise<void> {
+  await store.run(
+    `CREATE OR REPLACE TEMP TABLE vigie_problem_rows AS
+     SELECT ord, line, raw, problem_code FROM ${rows} WHERE ${any ? 'problem_code IS NOT NULL' : 'false'}`,
+  );
+  await store.run('CREATE OR REPLACE TEMP TABLE vigie_located (ord BIGINT, line BIGINT, raw VARCHAR)');
+  if (!any || fastPathFile === undefined) return;
+  const wanted = await store.all<{ ord: bigint }>('SELECT ord FROM vigie_problem_rows ORDER BY ord');
+  const appender = await store.connection.createAppender('vigie_located', 'main', 'temp');
+  await locateRecords(
+    fastPathFile,
+    wanted.map((r) => Number(r.ord) - 1),
+    header,
+    (index, line, raw) => {
+      appender.appendBigInt(BigInt(index + 1));
+      appender.appendBigInt(BigInt(line));
+      appender.appendVarchar(raw);
+      appender.endRow();
+    },
+  );
+  appender.closeSync();
 }
 
 async function stageWithCsvParse(
@@ -221,7 +310,7 @@ async function stageWithCsvParse(
   columnNames: readonly string[],
 ): Promise<void> {
   await store.run(
-    `CREATE OR REPLACE TEMP TABLE vigie_raw (rn BIGINT, line BIGINT, raw VARCHAR, ${columnNames.map((c) => `${c} VARCHAR`).join(', ')})`,
+    `CREATE OR REPLACE TEMP TABLE vigie_raw (ord BIGINT, line BIGINT, raw VARCHAR, ${columnNames.map((c) => `${c} VARCHAR`).join(', ')})`,
   );
   const appender = await store.connection.createAppender('vigie_raw', 'main', 'temp');
   const rejects = await store.connection.createAppender('vigie_rejects', 'main', 'temp');
@@ -238,30 +327,28 @@ async function stageWithCsvParse(
       from_line: layout.format.header ? 2 : 1,
     }),
   );
-  let rn = 0;
-  parser.on('skip', (error: Error & { lines?: number; raw?: string }) => {
-    rejects.appendBigInt(BigInt(rn++));
-    rejects.appendBigInt(BigInt(error.lines ?? 0));
-    rejects.appendVarchar(error.raw ?? '');
-    rejects.appendVarchar('malformed');
+  const reject = (line: number, raw: string, problem: string) => {
+    rejects.appendBigInt(BigInt(line));
+    rejects.appendVarchar(raw);
+    rejects.appendVarchar(problem);
     rejects.endRow();
-  });
+  };
+  parser.on('skip', (error: Error & { lines?: number; raw?: string }) =>
+    reject(error.lines ?? 0, error.raw ?? '', 'malformed'),
+  );
+  let ord = 0;
   for await (const item of parser as AsyncIterable<{
     record: string[];
     raw: string;
     info: { lines: number };
   }>) {
-    const raw = item.raw.replace(/\r?\n$/, '');
+    const raw = item.raw.replace(/\r?\n$|\r$/, '');
     const line = item.info.lines - (raw.match(/\n/g)?.length ?? 0);
     if (item.record.length !== columnNames.length) {
-      rejects.appendBigInt(BigInt(rn++));
-      rejects.appendBigInt(BigInt(line));
-      rejects.appendVarchar(raw);
-      rejects.appendVarchar('columns_mismatch');
-      rejects.endRow();
+      reject(line, raw, 'columns_mismatch');
       continue;
     }
-    appender.appendBigInt(BigInt(rn++));
+    appender.appendBigInt(BigInt(++ord));
     appender.appendBigInt(BigInt(line));
     appender.appendVarchar(raw);
     for (const value of item.record) appender.appendVarchar(value);
@@ -271,32 +358,117 @@ async function stageWithCsvParse(
   rejects.closeSync();
 }
 
-/** Resolves, through libphonenumber-js, the distinct phone writings that the SQL fast path left open. */
-async function resolvePhones(store: Store): Promise<void> {
-  await store.run('CREATE OR REPLACE TEMP TABLE vigie_phones (raw VARCHAR, e164 VARCHAR)');
-  const pending = await store.all<{ v: string }>(
-    `SELECT DISTINCT v FROM (
-       SELECT caller_s AS v FROM vigie_stage WHERE caller_fast IS NULL AND caller_s <> ''
-       UNION ALL SELECT callee_s FROM vigie_stage WHERE callee_fast IS NULL AND callee_s <> '')`,
-  );
-  if (pending.length === 0) return;
-  const appender = await store.connection.createAppender('vigie_phones', 'main', 'temp');
-  for (const { v } of pending) {
-    const result = phones.normalise(v);
-    appender.appendVarchar(v);
-    if (result.ok) appender.appendVarchar(result.value);
-    else appender.appendNull();
-    appender.endRow();
-  }
-  appender.closeSync();
+interface CommitInput {
+  readonly file: string;
+  readonly path: string;
+  readonly sha256: string;
+  readonly size: number;
+  readonly format: string;
+  readonly encoding: string;
+  readonly options: IngestOptions;
 }
 
-/**
- * The staged rows with their phones resolved and their fate decided: merged into another leg of the same
- * call (decided first, so that an agent's internal leg is merged, not quarantined), or quarantined with
- * its first problem, or ready to store.
- */
-async function createCheckedView(store: Store): Promise<void> {
+async function commit(
+  store: Store,
+  rows: string,
+  counts: RowCounts,
+  input: CommitInput,
+): Promise<FileSummary> {
+  const source = await store.one<{ id: number }>(
+    `INSERT INTO source_files (kind, path, sha256, size_bytes, format, encoding, provider, ingested_at, rows_read, stored, duplicates, quarantined, merged, dst_gap, dst_overlap)
+     VALUES ('calls', $1, $2, $3, $4, $5, $6, now(), 0, 0, 0, 0, 0, 0, 0) RETURNING id`,
+    [input.path, input.sha256, input.size, input.format, input.encoding, input.options.provider ?? null],
+  );
+  const fileId = source?.id ?? 0;
+  // Rows already stored from earlier files are duplicates. DuckDB answers an INSERT with its row count.
+  const inserted = await store.one<{ Count: bigint }>(
+    `INSERT INTO calls
+     SELECT provider, call_id, started_at, caller, callee, direction, outcome, short,
+            ring_seconds, talk_seconds, site, client, campaign, agent, purpose, refused, sip_code,
+            q850_cause, attestation, disposition, signal, $1, ord
+     FROM (SELECT * REPLACE (coalesce(provider, '') AS provider) FROM ${rows}
+           WHERE problem_code IS NULL AND NOT merged) c
+     WHERE NOT EXISTS (SELECT 1 FROM calls k WHERE k.provider = c.provider AND k.call_id = c.call_id)`,
+    [fileId],
+  );
+  let stored = Number(inserted?.Count ?? 0);
+  // Within the file the first row of a (provider, call_id) wins; a cheap aggregate finds whether any repeats.
+  const repeated = await store.one<{ n: bigint }>(
+    `SELECT count(*) AS n FROM (SELECT 1 FROM calls WHERE source_file_id = $1 GROUP BY provider, call_id HAVING count(*) > 1)`,
+    [fileId],
+  );
+  if (Number(repeated?.n ?? 0) > 0) {
+    const removed = await store.one<{ Count: bigint }>(
+      `DELETE FROM calls WHERE source_file_id = $1 AND rowid IN (
+         SELECT rowid FROM calls WHERE source_file_id = $1
+         QUALIFY row_number() OVER (PARTITION BY provider, call_id ORDER BY source_record) > 1)`,
+      [fileId],
+    );
+    stored -= Number(removed?.Count ?? 0);
+  }
+  await store.run(
+    `INSERT INTO quarantine
+     SELECT $1, coalesce(c.line, l.line), p.field, coalesce(c.raw, l.raw, ''), p.code, p.fr, p.en
+     FROM vigie_problem_rows c LEFT JOIN vigie_located l USING (ord) JOIN vigie_problems p ON p.code = c.problem_code
+     UNION ALL
+     SELECT $1, r.line, NULL, r.raw, p.code, p.fr, p.en
+     FROM vigie_rejects r JOIN vigie_problems p ON p.code = r.problem`,
+    [fileId],
+  );
+  const summary: FileSummary = {
+    file: input.file,
+    format: input.format,
+    rows: counts.rows,
+    stored,
+    duplicates: counts.good - stored,
+    quarantined: counts.quarantined,
+    merged: counts.merged,
+    dstGap: counts.dstGap,
+    dstOverlap: counts.dstOverlap,
+    encoding: input.encoding,
+    alreadyIngested: false,
+  };
+  await store.run(
+    `UPDATE source_files SET rows_read = $2, stored = $3, duplicates = $4, quarantined = $5, merged = $6, dst_gap = $7, dst_overlap = $8 WHERE id = $1`,
+    [
+      fileId,
+      summary.rows,
+      summary.stored,
+      summary.duplicates,
+      summary.quarantined,
+      summary.merged,
+      summary.dstGap,
+      summary.dstOverlap,
+    ],
+  );
+  return summary;
+}
+
+const withPhoneFunction = new WeakSet<object>();
+
+/** Registers `vigie_phone(text)`: libphonenumber-js for the writings that the SQL fast path leaves open. */
+function registerPhoneFunction(store: Store): void {
+  if (withPhoneFunction.has(store.connection)) return;
+  store.connection.registerScalarFunction(
+    DuckDBScalarFunction.create({
+      name: PHONE_FUNCTION,
+      returnType: VARCHAR,
+      parameterTypes: [VARCHAR],
+      mainFunction: (_info, input, output) => {
+        const column = input.getColumnVector(0);
+        for (let row = 0; row < input.rowCount; row++) {
+          const raw = column.getItem(row);
+          const result = typeof raw === 'string' ? phones.normalise(raw) : undefined;
+          output.setItem(row, result?.ok ? result.value : null);
+        }
+        output.flush();
+      },
+    }),
+  );
+  withPhoneFunction.add(store.connection);
+}
+
+async function createProblemTable(store: Store): Promise<void> {
   await store.run(
     'CREATE OR REPLACE TEMP TABLE vigie_problems (code VARCHAR, field VARCHAR, fr VARCHAR, en VARCHAR)',
   );
@@ -310,121 +482,4 @@ async function createCheckedView(store: Store): Promise<void> {
     appender.endRow();
   }
   appender.closeSync();
-  await store.run(`
-    CREATE OR REPLACE TEMP VIEW vigie_checked AS
-    SELECT *,
-      CASE WHEN merged THEN NULL
-           WHEN problem IS NOT NULL THEN problem
-           WHEN caller IS NULL THEN 'caller_invalid'
-           WHEN callee IS NULL THEN 'callee_invalid' END AS problem_code
-    FROM (
-      SELECT s.*,
-        coalesce(s.caller_fast, pc.e164) AS caller,
-        coalesce(s.callee_fast, pe.e164) AS callee,
-        (s.merge_key IS NOT NULL AND row_number() OVER (PARTITION BY s.merge_key ORDER BY s.leg_rank, s.rn) > 1) AS merged
-      FROM vigie_stage s
-      LEFT JOIN vigie_phones pc ON s.caller_fast IS NULL AND pc.raw = s.caller_s
-      LEFT JOIN vigie_phones pe ON s.callee_fast IS NULL AND pe.raw = s.callee_s
-    )`);
-}
-
-/** Rows of the fast path that will be quarantined get their physical line and raw text from the file. */
-async function locateQuarantined(store: Store, path: string, header: boolean): Promise<void> {
-  const rows = await store.all<{ rn: bigint }>(
-    `SELECT rn FROM vigie_checked WHERE problem_code IS NOT NULL ORDER BY rn`,
-  );
-  await store.run('CREATE OR REPLACE TEMP TABLE vigie_located (rn BIGINT, line BIGINT, raw VARCHAR)');
-  if (rows.length === 0) return;
-  const appender = await store.connection.createAppender('vigie_located', 'main', 'temp');
-  await locateRecords(
-    path,
-    rows.map((r) => Number(r.rn)),
-    header,
-    (index, line, raw) => {
-      appender.appendBigInt(BigInt(index));
-      appender.appendBigInt(BigInt(line));
-      appender.appendVarchar(raw);
-      appender.endRow();
-    },
-  );
-  appender.closeSync();
-}
-
-interface CommitInput {
-  readonly file: string;
-  readonly path: string;
-  readonly sha256: string;
-  readonly size: number;
-  readonly format: string;
-  readonly encoding: string;
-  readonly options: IngestOptions;
-}
-
-async function commitStaged(store: Store, input: CommitInput): Promise<FileSummary> {
-  const source = await store.one<{ id: number }>(
-    `INSERT INTO source_files (kind, path, sha256, size_bytes, format, encoding, provider, ingested_at, rows_read, stored, duplicates, quarantined, merged, dst_gap, dst_overlap)
-     VALUES ('calls', $1, $2, $3, $4, $5, $6, now(), 0, 0, 0, 0, 0, 0, 0) RETURNING id`,
-    [input.path, input.sha256, input.size, input.format, input.encoding, input.options.provider ?? null],
-  );
-  const fileId = source?.id ?? 0;
-  // DuckDB answers an INSERT with the number of rows it inserted.
-  const stored = await store.one<{ Count: bigint }>(
-    `INSERT INTO calls
-       SELECT coalesce(provider, ''), call_id, started_at, caller, callee, direction, outcome, short,
-              ring_seconds, talk_seconds, site, client, campaign, agent, purpose, refused, sip_code,
-              q850_cause, attestation, disposition, signal, $1, rn + 1
-       FROM (SELECT *, row_number() OVER (PARTITION BY coalesce(provider, ''), call_id ORDER BY rn) AS k
-             FROM vigie_checked WHERE problem_code IS NULL AND NOT merged) c
-       WHERE k = 1
-         AND NOT EXISTS (SELECT 1 FROM calls k WHERE k.provider = coalesce(c.provider, '') AND k.call_id = c.call_id)`,
-    [fileId],
-  );
-  await store.run(
-    `INSERT INTO quarantine
-     SELECT $1, coalesce(c.line, l.line), p.field, coalesce(c.raw, l.raw, ''), p.code, p.fr, p.en
-     FROM vigie_checked c LEFT JOIN vigie_located l USING (rn) JOIN vigie_problems p ON p.code = c.problem_code
-     WHERE c.problem_code IS NOT NULL
-     UNION ALL
-     SELECT $1, r.line, NULL, r.raw, p.code, p.fr, p.en
-     FROM vigie_rejects r JOIN vigie_problems p ON p.code = r.problem`,
-    [fileId],
-  );
-  const counts = await store.one<Record<string, bigint>>(
-    `SELECT (SELECT count(*) FROM vigie_checked) + (SELECT count(*) FROM vigie_rejects) AS rows,
-            (SELECT count(*) FROM vigie_checked WHERE problem_code IS NOT NULL) + (SELECT count(*) FROM vigie_rejects) AS quarantined,
-            (SELECT count(*) FROM vigie_checked WHERE merged) AS merged,
-            (SELECT count(*) FROM vigie_checked WHERE dst_gap AND problem_code IS NULL AND NOT merged) AS gap,
-            (SELECT count(*) FROM vigie_checked WHERE dst_overlap AND problem_code IS NULL AND NOT merged) AS overlap`,
-  );
-  const rows = Number(counts?.rows ?? 0);
-  const quarantined = Number(counts?.quarantined ?? 0);
-  const merged = Number(counts?.merged ?? 0);
-  const storedCount = Number(stored?.Count ?? 0);
-  const summary: FileSummary = {
-    file: input.file,
-    format: input.format,
-    rows,
-    stored: storedCount,
-    duplicates: rows - quarantined - merged - storedCount,
-    quarantined,
-    merged,
-    dstGap: Number(counts?.gap ?? 0),
-    dstOverlap: Number(counts?.overlap ?? 0),
-    encoding: input.encoding,
-    alreadyIngested: false,
-  };
-  await store.run(
-    `UPDATE source_files SET rows_read = $2, stored = $3, duplicates = $4, quarantined = $5, merged = $6, dst_gap = $7, dst_overlap = $8 WHERE id = $1`,
-    [
-      fileId,
-      rows,
-      summary.stored,
-      summary.duplicates,
-      quarantined,
-      merged,
-      summary.dstGap,
-      summary.dstOverlap,
-    ],
-  );
-  return summary;
 }

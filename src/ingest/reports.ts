@@ -120,7 +120,7 @@ export async function ingestReportFile(
       raw: string;
       info: { lines: number };
     }>) {
-      const raw = item.raw.replace(/\r?\n$/, '');
+      const raw = item.raw.replace(/\r?\n$|\r$/, '');
       const line = item.info.lines - (raw.match(/\n/g)?.length ?? 0);
       const row = Object.fromEntries(header.map((name, i) => [name, item.record[i]]));
       const parsed = parseReportRow(row, (n) => phones.normalise(n), toUtc);

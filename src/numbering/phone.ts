@@ -113,7 +113,11 @@ function sqlString(text: string): string {
 
 /** A DuckDB expression removing the separators that people type inside phone numbers. */
 export function phoneStripSql(column: string): string {
-  return `regexp_replace(trim(${column}), '[ .\\-()/]', '', 'g')`;
+  // A regex replacement copies every value; most numbers are already compact, so look first.
+  const separators = [' ', '.', '-', '(', ')', '/', '\u00a0']
+    .map((c) => `contains(${column}, '${c}')`)
+    .join(' OR ');
+  return `(CASE WHEN ${separators} THEN regexp_replace(${column}, '[ .\\-()/\u00a0]', '', 'g') ELSE ${column} END)`;
 }
 
 /**

@@ -3,6 +3,7 @@ import { ATTESTATIONS, DIRECTIONS, PURPOSES } from './model.ts';
 import { outcomeSql } from './outcome.ts';
 import type { Projection } from './formats/spec.ts';
 import { phoneFastPathSql, phoneStripSql } from '../numbering/phone.ts';
+import { localToUtcCodeSql } from '../shared/zone.ts';
 
 /** Why a row was quarantined: a stable code, the field it concerns, and the reason in French and English. */
 export interface RowProblem extends Message {
@@ -130,53 +131,52 @@ const integer = (e: string) => `try_cast(${e} AS INTEGER)`;
 const TRUE_WORDS = ['true', '1', 'oui', 'yes', 'vrai', 'o', 'y'];
 const FALSE_WORDS = ['false', '0', 'non', 'no', 'faux', 'n'];
 
-/** Naive writings of a local time that people and dialers use, tried in order. */
-const NAIVE_FORMATS = [
-  '%Y-%m-%d %H:%M:%S',
-  '%Y-%m-%dT%H:%M:%S',
-  '%Y-%m-%d %H:%M:%S.%f',
-  '%Y-%m-%dT%H:%M:%S.%f',
-  '%Y-%m-%d %H:%M',
-  '%Y-%m-%dT%H:%M',
-  '%d/%m/%Y %H:%M:%S',
-  '%d/%m/%Y %H:%M',
-];
+/** French writings of a local time (`23/11/2026 10:15(:00)`); ISO ones are read by a cast, much faster. */
+const FRENCH_FORMATS = ['%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M'];
+
+/** Name of the SQL function that normalises the phone writings the fast path does not recognise. */
+export const PHONE_FUNCTION = 'vigie_phone';
 
 /**
- * The SQL select list that turns a format's projected text into typed canonical columns plus the
- * first problem of the row (NULL when the row is good). Phones get a fast path here; writings it does
- * not recognise are resolved afterwards through libphonenumber-js (see ingest).
+ * The SQL query that turns a format's projected text (relation `projected`) into typed canonical
+ * columns plus the row's first problem (NULL when the row can be stored), and whether the row is an
+ * extra leg merged into another row of the same call. Phones take a fast path in SQL; the writings it
+ * does not recognise go through libphonenumber-js via the `vigie_phone` function.
  */
-export function canonicalSelect(p: Projection, timeZone: string, shortCallSeconds: number): string {
-  const zone = `'${timeZone.replaceAll("'", "''")}'`;
+export function canonicalQuery(
+  p: Projection,
+  timeZone: string,
+  shortCallSeconds: number,
+  ordered: string,
+): string {
   const started = 'started_text';
   const hasOffset = `regexp_matches(${started}, '(Z|[+-]\\d{2}:?\\d{2})$')`;
-  const naive = `try_strptime(${started}, [${NAIVE_FORMATS.map((f) => `'${f}'`).join(', ')}])`;
+  const naive = `(CASE WHEN ${started}[3] = '/' THEN try_strptime(${started}, [${FRENCH_FORMATS.map((f) => `'${f}'`).join(', ')}]) WHEN length(${started}) >= 16 THEN try_cast(${started} AS TIMESTAMP) END)`;
   const offsetTime =
     p.timeKind === 'rfc2822'
       ? `coalesce(try_strptime(${started}, '%a, %d %b %Y %H:%M:%S %z'), try_cast(${started} AS TIMESTAMPTZ))`
       : `try_cast(${started} AS TIMESTAMPTZ)`;
   const outcome = outcomeSql('sip_code', 'q850_cause', 'status_text', p.statuses);
+  const phone = (s: string) =>
+    `coalesce(${phoneFastPathSql(s)}, CASE WHEN ${s} <> '' THEN ${PHONE_FUNCTION}(${s}) END)`;
+  // Legs of one call are merged before validation, so that an agent's internal leg is merged, not quarantined.
+  const merged =
+    p.mergeKey === 'NULL'
+      ? 'false'
+      : `(merge_key IS NOT NULL AND row_number() OVER (PARTITION BY merge_key ORDER BY leg_rank, ${ordered}) > 1)`;
   return `
-    *,
-    ${phoneFastPathSql('caller_s')} AS caller_fast,
-    ${phoneFastPathSql('callee_s')} AS callee_fast,
-    (CASE WHEN naive_local IS NULL THEN offset_time
-          WHEN timezone(${zone}, timezone(${zone}, naive_local) - INTERVAL 1 HOUR) = naive_local
-            THEN timezone(${zone}, naive_local) - INTERVAL 1 HOUR
-          ELSE timezone(${zone}, naive_local) END) AS started_at,
-    (naive_local IS NOT NULL AND timezone(${zone}, timezone(${zone}, naive_local)) <> naive_local) AS dst_gap,
-    (naive_local IS NOT NULL AND timezone(${zone}, timezone(${zone}, naive_local) - INTERVAL 1 HOUR) = naive_local) AS dst_overlap,
-    ${outcome.outcome} AS outcome,
-    ${outcome.signal} AS signal,
+  SELECT * EXCLUDE (problem), CASE WHEN merged THEN NULL ELSE problem END AS problem_code FROM (
+  SELECT *,
     (CASE
       WHEN call_id IS NULL THEN 'call_id_missing'
       WHEN started_text IS NULL THEN 'started_at_missing'
-      WHEN naive_local IS NULL AND offset_time IS NULL THEN 'started_at_invalid'
+      WHEN started_at IS NULL THEN 'started_at_invalid'
       WHEN caller_s IS NULL OR caller_s = '' THEN 'caller_missing'
       WHEN callee_s IS NULL OR callee_s = '' THEN 'callee_missing'
+      WHEN caller IS NULL THEN 'caller_invalid'
+      WHEN callee IS NULL THEN 'callee_invalid'
       WHEN direction NOT IN (${quoteList(DIRECTIONS)}) THEN 'direction_invalid'
-      WHEN ${outcome.outcome} IS NULL THEN 'outcome_unknown'
+      WHEN outcome IS NULL THEN 'outcome_unknown'
       WHEN purpose NOT IN (${quoteList(PURPOSES)}) THEN 'purpose_invalid'
       WHEN refused IS NULL THEN 'refused_invalid'
       WHEN attestation IS NOT NULL AND attestation NOT IN (${quoteList(ATTESTATIONS)}) THEN 'attestation_invalid'
@@ -185,8 +185,21 @@ export function canonicalSelect(p: Projection, timeZone: string, shortCallSecond
       WHEN sip_text IS NOT NULL AND sip_code IS NULL THEN 'sip_code_invalid'
       WHEN q850_text IS NOT NULL AND q850_cause IS NULL THEN 'q850_cause_invalid'
     END) AS problem,
+    ${merged} AS merged
+  FROM (
+  SELECT * EXCLUDE (naive_local, local_code, offset_time, caller_text, callee_text, direction_text, purpose_text, refused_text, attestation_text),
+    ${phone('caller_s')} AS caller,
+    ${phone('callee_s')} AS callee,
+    (CASE WHEN naive_local IS NULL THEN offset_time
+          ELSE CAST(naive_local - to_minutes(local_code // 4 - 1440) AS TIMESTAMPTZ) END) AS started_at,
+    coalesce(local_code % 4 = 1, false) AS dst_gap,
+    coalesce(local_code % 4 = 2, false) AS dst_overlap,
+    ${outcome.outcome} AS outcome,
+    ${outcome.signal} AS signal,
     (${outcome.outcome} = 'answered' AND coalesce(talk_seconds, 0) < ${Number(shortCallSeconds)}) AS short
   FROM (
+    SELECT *, CASE WHEN naive_local IS NOT NULL THEN ${localToUtcCodeSql('naive_local', timeZone)} END AS local_code
+    FROM (
     SELECT *,
       CASE WHEN ${hasOffset} THEN NULL ELSE ${naive} END AS naive_local,
       CASE WHEN ${hasOffset} OR ${p.timeKind === 'rfc2822'} THEN ${offsetTime} END AS offset_time,
@@ -203,7 +216,7 @@ export function canonicalSelect(p: Projection, timeZone: string, shortCallSecond
            WHEN lower(refused_text) IN (${quoteList(FALSE_WORDS)}) THEN false END AS refused,
       upper(attestation_text) AS attestation
     FROM projected
-  )`;
+  ))))`;
 }
 
 /** The select list giving each projected field its canonical text name. */

@@ -63,6 +63,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     });
   }
   const connection = await instance.connect();
+  // Times are stored and compared in UTC; each rule converts to the callee's zone where it applies.
+  await connection.run("SET TimeZone = 'UTC'");
   const store = makeStore(options.path, readOnly, instance, connection);
   if (readOnly) await checkSchema(store);
   else await migrate(store);

@@ -63,7 +63,10 @@ export function statusMap(entries: Record<string, Outcome>): StatusMap {
   return new Map(Object.entries(entries).map(([word, outcome]) => [word.toUpperCase(), outcome]));
 }
 
-/** Text of a column with surrounding spaces removed and blanks read as missing. */
+/**
+ * Text of a column with surrounding spaces removed and blanks read as missing. Trimming copies the
+ * string, so it is done only when the value has a space at all: most values have none.
+ */
 export function text(expression: string): string {
-  return `nullif(trim(${expression}), '')`;
+  return `(CASE WHEN contains(${expression}, ' ') THEN nullif(trim(${expression}), '') ELSE nullif(${expression}, '') END)`;
 }

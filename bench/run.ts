@@ -1,0 +1,12 @@
+// `npm run bench [-- <name> [args]]`: runs the named benchmark, or all of them.
+import { benchIngest } from './ingest.ts';
+
+const [name, arg] = process.argv.slice(2);
+const benches: Record<string, () => Promise<void>> = {
+  ingest: () => benchIngest(arg === undefined ? 10_000_000 : Number(arg)),
+};
+for (const [key, run] of Object.entries(benches)) {
+  if (name !== undefined && name !== key) continue;
+  process.stdout.write(`\n== ${key} ==\n`);
+  await run();
+}
