@@ -6,6 +6,7 @@ import { registerCheck } from './check.ts';
 import { registerDemo } from './demo.ts';
 import { registerIngest } from './ingest.ts';
 import { registerNumberInfo } from './number-info.ts';
+import { registerRegistry } from './registry.ts';
 import { registerSimulate } from './simulate.ts';
 
 /** Each command module adds its verb(s) to the program; one line per module below. */
@@ -17,4 +18,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerAudit(program, ctx);
   registerCheck(program, ctx);
   registerSimulate(program, ctx);
+  registerRegistry(program, ctx);
 }
