@@ -462,11 +462,15 @@ export function compareViolations(a: Violation, b: Violation): number {
   return a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0;
 }
 
-/** Every violation among `calls` (any order), sorted by call time then rule id. */
-export function auditCalls(calls: Iterable<CallRecord>, facts: LawFacts, rules: RuleSet): Violation[] {
-  const sorted = [...calls].sort(compareCalls);
-  const byCallee = new Map<string, CallRecord[]>();
-  const violations: Violation[] = [];
+/**
+ * The rules one call breaks given the earlier calls to the same callee (`prior`, sorted by
+ * `compareCalls`, inbound calls left out). For streaming audits: the caller keeps each callee's
+ * recent calls (those within the frequency window, and every refused one) and passes them in.
+ */
+export type CallEvaluator = (call: CallRecord, prior: readonly CallRecord[]) => Violation[];
+
+/** An evaluator that remembers the numbering facts of the numbers it has seen. */
+export function createEvaluator(facts: LawFacts, rules: RuleSet): CallEvaluator {
   const cache = new Map<string, NumberInfo>();
   const cachedFacts: LawFacts = {
     registry: facts.registry,
@@ -474,11 +478,21 @@ export function auditCalls(calls: Iterable<CallRecord>, facts: LawFacts, rules: 
       let info = cache.get(number);
       if (info === undefined) {
         info = facts.describe(number);
+        if (cache.size > 1_000_000) cache.clear();
         cache.set(number, info);
       }
       return info;
     },
   };
+  return (call, prior) => evaluateWithPrior(call, prior, cachedFacts, rules);
+}
+
+/** Every violation among `calls` (any order), sorted by call time then rule id. */
+export function auditCalls(calls: Iterable<CallRecord>, facts: LawFacts, rules: RuleSet): Violation[] {
+  const sorted = [...calls].sort(compareCalls);
+  const byCallee = new Map<string, CallRecord[]>();
+  const violations: Violation[] = [];
+  const evaluate = createEvaluator(facts, rules);
   for (const call of sorted) {
     if (call.direction === 'inbound') continue;
     let prior = byCallee.get(call.callee);
@@ -486,7 +500,7 @@ export function auditCalls(calls: Iterable<CallRecord>, facts: LawFacts, rules: 
       prior = [];
       byCallee.set(call.callee, prior);
     }
-    violations.push(...evaluateWithPrior(call, prior, cachedFacts, rules));
+    for (const v of evaluate(call, prior)) violations.push(v);
     prior.push(call);
   }
   return violations.sort(compareViolations);

@@ -1,16 +1,19 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { auditStoredCalls } from '../../audit/stored.ts';
+import type { Environment } from '../../config/env.ts';
 import { auditCalls, type LawFacts, type Violation } from '../../law/evaluate.ts';
 import { DEFAULT_RULES, mergeRuleConfig, RuleConfigError, type RuleSet } from '../../law/rules.ts';
+import { zonedToUtc } from '../../law/time.ts';
 import { describeNumber } from '../../numbering/describe.ts';
 import type { NumberInfo } from '../../numbering/model.ts';
 import { loadArcepIndex, type NumberingLocation } from '../../numbering/store.ts';
 import {
   type CallRecord,
+  DEFAULT_SHORT_CALL_SECONDS,
   OUTCOMES,
   type Outcome,
   PURPOSES,
-  DEFAULT_SHORT_CALL_SECONDS,
 } from '../../records/model.ts';
 import { formatRowError, parseBoolean, parseDateTime, parsePhone, readTable } from '../../registry/csv.ts';
 import {
@@ -20,10 +23,13 @@ import {
   loadRegistryFolder,
 } from '../../registry/load.ts';
 import { REGISTRY_FILES, type RegistryFile, type RowError } from '../../registry/model.ts';
+import { RegistryIndex } from '../../registry/registry-index.ts';
+import { loadStoredRegistry } from '../../registry/store.ts';
 import { UsageError } from '../../shared/errors.ts';
-import type { Environment } from '../../config/env.ts';
+import { openStore } from '../../store/store.ts';
 import type { CliContext } from '../context.ts';
 import { count, renderCsv, renderTable, toJson } from '../format.ts';
+import { dbOption } from './ingest.ts';
 
 const OUTCOME_SYNONYMS: Record<string, Outcome> = {
   'no-answer': 'no_answer',
@@ -184,11 +190,11 @@ function numberingLocation(env: Environment): NumberingLocation {
 }
 
 /** The law engine's facts: the numbering core over the ARCEP copy in use, and the registry's indexes. */
-export function lawFacts(env: Environment, registry: LoadedRegistry): LawFacts {
+export function lawFacts(env: Environment, registry: RegistryIndex): LawFacts {
   const arcep = loadArcepIndex(numberingLocation(env)).index;
   const cache = new Map<string, NumberInfo>();
   return {
-    registry: registry.index,
+    registry,
     describe(number) {
       let info = cache.get(number);
       if (info === undefined) {
@@ -228,8 +234,20 @@ function perThousand(n: number, calls: number): string {
     .replace(/\u202f|\u00a0/g, ' ');
 }
 
+/** How many calls were audited, in total and per provider (the denominators of the summary). */
+export interface CallCounts {
+  readonly total: number;
+  readonly byProvider: ReadonlyMap<string, number>;
+}
+
+export function countCalls(calls: readonly CallRecord[]): CallCounts {
+  const byProvider = new Map<string, number>();
+  for (const c of calls) byProvider.set(c.provider, (byProvider.get(c.provider) ?? 0) + 1);
+  return { total: calls.length, byProvider };
+}
+
 /** The table of violations, then the summary: violations per rule and per provider, per 1,000 calls. */
-export function renderAuditTable(violations: readonly Violation[], calls: readonly CallRecord[]): string {
+export function renderAuditTable(violations: readonly Violation[], counts: CallCounts): string {
   const lines: string[] = [];
   if (violations.length > 0) {
     lines.push(
@@ -255,7 +273,7 @@ export function renderAuditTable(violations: readonly Violation[], calls: readon
     entry[v.severity] += 1;
     byRule.set(v.rule, entry);
   }
-  const total = calls.length;
+  const total = counts.total;
   lines.push(
     `${count(total)} calls, ${count(violations.length)} findings / ${count(total)} appels, ${count(violations.length)} constats`,
   );
@@ -276,11 +294,7 @@ export function renderAuditTable(violations: readonly Violation[], calls: readon
     );
   }
   const providers = new Map<string, { calls: number; findings: number }>();
-  for (const c of calls) {
-    const entry = providers.get(c.provider) ?? { calls: 0, findings: 0 };
-    entry.calls += 1;
-    providers.set(c.provider, entry);
-  }
+  for (const [provider, n] of counts.byProvider) providers.set(provider, { calls: n, findings: 0 });
   for (const v of violations) {
     const entry = providers.get(v.provider) ?? { calls: 0, findings: 0 };
     entry.findings += 1;
@@ -310,18 +324,89 @@ interface AuditFlags extends RegistryFlags {
   readonly format: string;
   readonly timezone: string;
   readonly provider?: string;
+  readonly client?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly db: string;
   readonly rules?: string;
+}
+
+/** `--from 2026-11-01` is the start of that day in Paris; `--to` a day includes it; an ISO instant is taken as is. */
+export function dayFlag(name: string, value: string | undefined, end: boolean): Date | undefined {
+  if (value === undefined) return undefined;
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (day !== null) {
+    const [year, month, date] = [Number(day[1]), Number(day[2]), Number(day[3]) + (end ? 1 : 0)];
+    return new Date(zonedToUtc({ year, month, day: date }, 'Europe/Paris'));
+  }
+  const parsed = parseDateTime(value, 'Europe/Paris');
+  if (!parsed.ok)
+    throw new UsageError(`--${name} ${value}: expected a date (2026-11-23) or an ISO 8601 time`);
+  return new Date(parsed.value.ms);
+}
+
+function printViolations(
+  ctx: CliContext,
+  format: string,
+  violations: readonly Violation[],
+  counts: CallCounts,
+): void {
+  if (format === 'json') ctx.out(toJson(violations));
+  else if (format === 'csv')
+    ctx.out(
+      renderCsv(
+        CSV_COLUMNS,
+        violations.map((v) => CSV_COLUMNS.map((c) => v[c])),
+      ),
+    );
+  else ctx.out(renderAuditTable(violations, counts));
+}
+
+function hasRegistryFlags(flags: RegistryFlags): boolean {
+  return flags.registry !== undefined || REGISTRY_FILES.some((kind) => flags[kind] !== undefined);
+}
+
+/** `vigie audit` without `--calls`: the stored calls, with the stored registry (or the files given). */
+async function auditStore(ctx: CliContext, flags: AuditFlags, rules: RuleSet): Promise<void> {
+  const from = dayFlag('from', flags.from, false);
+  const to = dayFlag('to', flags.to, true);
+  const files = hasRegistryFlags(flags) ? loadRegistryFromFlags(flags) : undefined;
+  if (files !== undefined) reportRowErrors(ctx, files.errors);
+  const store = await openStore({ path: flags.db, readOnly: true });
+  try {
+    const index = files?.index ?? new RegistryIndex(await loadStoredRegistry(store));
+    const audit = await auditStoredCalls(store, lawFacts(ctx.env, index), rules, {
+      ...(from === undefined ? {} : { from }),
+      ...(to === undefined ? {} : { to }),
+      ...(flags.provider === undefined ? {} : { provider: flags.provider }),
+      ...(flags.client === undefined ? {} : { client: flags.client }),
+    });
+    printViolations(ctx, flags.format, audit.violations, {
+      total: audit.calls,
+      byProvider: audit.callsByProvider,
+    });
+  } finally {
+    store.close();
+  }
+  if (files !== undefined && files.errors.length > 0) ctx.setExitCode(3);
 }
 
 export function registerAudit(program: Command, ctx: CliContext): void {
   const command = program
     .command('audit')
-    .description('every violation of French telemarketing law among calls')
+    .description('every violation of French telemarketing law among the stored calls (or a calls file)')
     .option('--calls <file>', 'a canonical call CSV to audit in memory, without any database')
     .option('--format <format>', 'table, json or csv', 'table')
     .option('--timezone <zone>', 'zone of naive times in the calls file', 'Europe/Paris')
-    .option('--provider <name>', 'provider of calls whose rows do not say');
-  addRegistryOptions(command, true).action((flags: AuditFlags) => {
+    .option(
+      '--provider <name>',
+      'stored calls: only this provider; --calls: provider of rows that do not say',
+    )
+    .option('--client <name>', 'stored calls: only this client (donneur d’ordre)')
+    .option('--from <date>', 'stored calls: from this day (Paris) or ISO instant, inclusive')
+    .option('--to <date>', 'stored calls: to this day (Paris, inclusive) or ISO instant (exclusive)')
+    .addOption(dbOption(ctx));
+  addRegistryOptions(command, true).action(async (flags: AuditFlags) => {
     if (!['table', 'json', 'csv'].includes(flags.format)) {
       throw new UsageError(`--format ${flags.format}: expected table, json or csv`);
     }
@@ -330,10 +415,11 @@ export function registerAudit(program: Command, ctx: CliContext): void {
     } catch {
       throw new UsageError(`--timezone ${flags.timezone}: not an IANA time zone (Europe/Paris)`);
     }
-    if (flags.calls === undefined) {
-      throw new UsageError('vigie audit needs --calls FILE (auditing the stored calls is not available yet)');
-    }
     const rules = loadRules(flags.rules);
+    if (flags.calls === undefined) {
+      await auditStore(ctx, flags, rules);
+      return;
+    }
     const registry = loadRegistryFromFlags(flags);
     let bytes: Buffer;
     try {
@@ -348,16 +434,8 @@ export function registerAudit(program: Command, ctx: CliContext): void {
     });
     const rowErrors = [...registry.errors, ...read.errors];
     reportRowErrors(ctx, rowErrors);
-    const violations = auditCalls(read.calls, lawFacts(ctx.env, registry), rules);
-    if (flags.format === 'json') ctx.out(toJson(violations));
-    else if (flags.format === 'csv')
-      ctx.out(
-        renderCsv(
-          CSV_COLUMNS,
-          violations.map((v) => CSV_COLUMNS.map((c) => v[c])),
-        ),
-      );
-    else ctx.out(renderAuditTable(violations, read.calls));
+    const violations = auditCalls(read.calls, lawFacts(ctx.env, registry.index), rules);
+    printViolations(ctx, flags.format, violations, countCalls(read.calls));
     if (rowErrors.length > 0) ctx.setExitCode(3);
   });
 }

@@ -73,7 +73,7 @@ export function registerCheck(program: Command, ctx: CliContext): void {
         ...(flags.provider === undefined ? {} : { provider: flags.provider }),
       },
       [],
-      lawFacts(ctx.env, registry),
+      lawFacts(ctx.env, registry.index),
       rules,
     );
     if (flags.json === true) {

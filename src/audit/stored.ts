@@ -1,0 +1,209 @@
+import type { DuckDBValue, DuckDBVector } from '@duckdb/node-api';
+import { compareViolations, createEvaluator, type LawFacts, type Violation } from '../law/evaluate.ts';
+import type { RuleSet } from '../law/rules.ts';
+import { DAY_MS } from '../law/time.ts';
+import { type CallRecord, PURPOSES, type Purpose } from '../records/model.ts';
+import type { Store } from '../store/store.ts';
+
+/** Which stored calls to report on. History outside the filter still counts (frequency, refusals). */
+export interface StoredAuditFilter {
+  /** Inclusive lower bound, UTC instant. */
+  readonly from?: Date;
+  /** Exclusive upper bound, UTC instant. */
+  readonly to?: Date;
+  readonly provider?: string;
+  readonly client?: string;
+}
+
+export interface StoredAudit {
+  /** Sorted by call time, then the call, then rule id (as `auditCalls`). */
+  readonly violations: Violation[];
+  /** Calls in the filter (all directions), in total and per provider, for the per-1,000 summary. */
+  readonly calls: number;
+  readonly callsByProvider: ReadonlyMap<string, number>;
+}
+
+const DICTIONARIES = ['caller', 'client', 'campaign', 'provider', 'purpose'] as const;
+type DictColumn = (typeof DICTIONARIES)[number];
+
+function iso(date: Date): string {
+  return date.toISOString();
+}
+
+/** The WHERE clause (on `c`) of the calls whose history the audit needs, with its parameters. */
+function historyWhere(
+  filter: StoredAuditFilter,
+  historyDays: number,
+): { sql: string; params: DuckDBValue[] } {
+  const clauses = ["c.direction <> 'inbound'"];
+  const params: DuckDBValue[] = [];
+  const add = (clause: string, value: DuckDBValue) => {
+    params.push(value);
+    clauses.push(clause.replaceAll('?', `$${params.length}`));
+  };
+  if (filter.to !== undefined) add('c.started_at < CAST(? AS TIMESTAMPTZ)', iso(filter.to));
+  if (filter.from !== undefined) {
+    // Earlier calls matter for the frequency window; refused calls at any time.
+    add(
+      '(c.started_at >= CAST(? AS TIMESTAMPTZ) OR c.refused)',
+      iso(new Date(filter.from.getTime() - historyDays * DAY_MS)),
+    );
+  }
+  if (filter.client !== undefined) add('c.client = ?', filter.client);
+  return { sql: clauses.join(' AND '), params };
+}
+
+/** Calls in the filter, all directions, per provider. */
+async function countCalls(store: Store, filter: StoredAuditFilter): Promise<Map<string, number>> {
+  const clauses = ['TRUE'];
+  const params: DuckDBValue[] = [];
+  const add = (clause: string, value: DuckDBValue) => {
+    params.push(value);
+    clauses.push(clause.replaceAll('?', `$${params.length}`));
+  };
+  if (filter.from !== undefined) add('started_at >= CAST(? AS TIMESTAMPTZ)', iso(filter.from));
+  if (filter.to !== undefined) add('started_at < CAST(? AS TIMESTAMPTZ)', iso(filter.to));
+  if (filter.provider !== undefined) add('provider = ?', filter.provider);
+  if (filter.client !== undefined) add('client = ?', filter.client);
+  const rows = await store.all<{ provider: string; n: bigint }>(
+    `SELECT provider, count(*) AS n FROM calls WHERE ${clauses.join(' AND ')} GROUP BY provider`,
+    params,
+  );
+  return new Map(rows.map((r) => [r.provider, Number(r.n)]));
+}
+
+/** Builds the temporary dictionary of one low-cardinality column; reading ids is much cheaper than strings. */
+async function dictionary(store: Store, column: DictColumn): Promise<(string | null)[]> {
+  await store.run(`DROP TABLE IF EXISTS temp.vigie_dict_${column}`);
+  await store.run(
+    `CREATE TEMP TABLE vigie_dict_${column} AS
+     SELECT v, (row_number() OVER () - 1)::INTEGER AS id FROM (SELECT DISTINCT ${column} AS v FROM calls)`,
+  );
+  const rows = await store.all<{ v: string | null; id: number }>(
+    `SELECT v, id FROM temp.vigie_dict_${column}`,
+  );
+  const values: (string | null)[] = new Array<string | null>(rows.length).fill(null);
+  for (const row of rows) values[row.id] = row.v;
+  return values;
+}
+
+function purposeOf(text: string | null): Purpose {
+  return PURPOSES.find((p) => p === text) ?? 'prospecting';
+}
+
+function stringAt(vector: DuckDBVector, i: number): string {
+  const value = vector.getItem(i);
+  return typeof value === 'string' ? value : '';
+}
+
+function idAt(vector: DuckDBVector, i: number): number {
+  const value = vector.getItem(i);
+  return typeof value === 'number' ? value : -1;
+}
+
+/**
+ * Every violation among the stored calls, against the facts given (the stored registry). The calls
+ * are streamed from DuckDB grouped by callee and in time order within each callee, so that only the
+ * current callee's recent calls are held: memory stays bounded whatever the number of calls.
+ */
+export async function auditStoredCalls(
+  store: Store,
+  facts: LawFacts,
+  rules: RuleSet,
+  filter: StoredAuditFilter = {},
+): Promise<StoredAudit> {
+  const windowDays = rules['frequency.30d'].params.windowDays;
+  const keepMs = (windowDays + 2) * DAY_MS;
+  const dicts = new Map<DictColumn, (string | null)[]>();
+  for (const column of DICTIONARIES) dicts.set(column, await dictionary(store, column));
+  const value = (column: DictColumn, id: number): string | null =>
+    id < 0 ? null : (dicts.get(column)?.[id] ?? null);
+  const purposes = (dicts.get('purpose') ?? []).map(purposeOf);
+  const where = historyWhere(filter, windowDays + 2);
+  const result = await store.connection.stream(
+    `SELECT epoch_ms(c.started_at)::DOUBLE AS t, c.callee, dcr.id, dcl.id, dca.id, dp.id, dpu.id, c.refused, c.call_id
+     FROM calls c
+     JOIN temp.vigie_dict_caller dcr ON dcr.v = c.caller
+     LEFT JOIN temp.vigie_dict_client dcl ON dcl.v = c.client
+     LEFT JOIN temp.vigie_dict_campaign dca ON dca.v = c.campaign
+     JOIN temp.vigie_dict_provider dp ON dp.v = c.provider
+     JOIN temp.vigie_dict_purpose dpu ON dpu.v = c.purpose
+     WHERE ${where.sql}
+     ORDER BY hash(c.callee), c.callee, c.started_at, c.provider, c.call_id`,
+    where.params,
+  );
+  const evaluate = createEvaluator(facts, rules);
+  const from = filter.from?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const to = filter.to?.getTime() ?? Number.POSITIVE_INFINITY;
+  const violations: Violation[] = [];
+  let callee = '';
+  let prior: CallRecord[] = [];
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (chunk === null || chunk.rowCount === 0) break;
+    const [tv, calleeV, callerV, clientV, campaignV, providerV, purposeV, refusedV, callIdV] = [
+      0, 1, 2, 3, 4, 5, 6, 7, 8,
+    ].map((k) => chunk.getColumnVector(k));
+    if (
+      tv === undefined ||
+      calleeV === undefined ||
+      callerV === undefined ||
+      clientV === undefined ||
+      campaignV === undefined ||
+      providerV === undefined ||
+      purposeV === undefined ||
+      refusedV === undefined ||
+      callIdV === undefined
+    )
+      throw new Error('audit query returned fewer columns than selected');
+    for (let i = 0; i < chunk.rowCount; i++) {
+      const number = stringAt(calleeV, i);
+      const t = Number(tv.getItem(i));
+      if (number !== callee) {
+        callee = number;
+        prior = [];
+      } else if (prior.length > 32 && (prior[0]?.startedAt.getTime() ?? t) < t - keepMs) {
+        prior = prior.filter((p) => p.refused || p.startedAt.getTime() >= t - keepMs);
+      }
+      const refused = refusedV.getItem(i) === true;
+      const provider = value('provider', idAt(providerV, i)) ?? '';
+      const call: CallRecord = {
+        provider,
+        // Decoded only where it is read: refused calls are cited by later explanations.
+        callId: refused ? stringAt(callIdV, i) : '',
+        startedAt: new Date(t),
+        caller: value('caller', idAt(callerV, i)) ?? '',
+        callee: number,
+        direction: 'outbound',
+        outcome: 'no_answer',
+        short: false,
+        ringSeconds: null,
+        talkSeconds: null,
+        site: null,
+        client: value('client', idAt(clientV, i)),
+        campaign: value('campaign', idAt(campaignV, i)),
+        agent: null,
+        purpose: purposes[idAt(purposeV, i)] ?? 'prospecting',
+        refused,
+        sipCode: null,
+        q850Cause: null,
+        attestation: null,
+        disposition: null,
+        signal: null,
+      };
+      if (t >= from && t < to && (filter.provider === undefined || provider === filter.provider)) {
+        const found = evaluate(call, prior);
+        if (found.length > 0) {
+          const callId = stringAt(callIdV, i);
+          for (const v of found) violations.push({ ...v, callId });
+        }
+      }
+      prior.push(call);
+    }
+  }
+  violations.sort(compareViolations);
+  const callsByProvider = await countCalls(store, filter);
+  let calls = 0;
+  for (const n of callsByProvider.values()) calls += n;
+  return { violations, calls, callsByProvider };
+}
