@@ -123,7 +123,7 @@ describe('vigie audit --calls', () => {
   });
 
   it('refuses usage errors with exit code 2', async () => {
-    expect((await run(['audit', '--registry', REGISTRY])).code).toBe(2);
+    expect((await run(['audit', '--registry', REGISTRY, '--db', join(scratch, 'none.duckdb')])).code).toBe(2);
     expect((await run(['audit', '--calls', CALLS, '--format', 'xml'])).code).toBe(2);
     expect((await run(['audit', '--calls', CALLS, '--timezone', 'Mars/Olympus'])).code).toBe(2);
     expect(
