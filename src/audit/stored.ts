@@ -207,3 +207,55 @@ export async function auditStoredCalls(
   for (const n of callsByProvider.values()) calls += n;
   return { violations, calls, callsByProvider };
 }
+
+/**
+ * The stored outbound calls to `callee` before `at` that a decision about a new call needs: those
+ * of the last `days` days (frequency) and every refused one (refusal.recontact).
+ */
+export async function storedHistory(
+  store: Store,
+  callee: string,
+  at: Date,
+  days: number,
+): Promise<CallRecord[]> {
+  const rows = await store.all<{
+    provider: string;
+    call_id: string;
+    t: number;
+    caller: string;
+    client: string | null;
+    campaign: string | null;
+    purpose: string;
+    refused: boolean;
+  }>(
+    `SELECT provider, call_id, epoch_ms(started_at)::DOUBLE AS t, caller, client, campaign, purpose, refused
+     FROM calls
+     WHERE callee = $1 AND direction <> 'inbound' AND started_at < CAST($2 AS TIMESTAMPTZ)
+       AND (started_at >= CAST($3 AS TIMESTAMPTZ) OR refused)
+     ORDER BY started_at, provider, call_id`,
+    [callee, iso(at), iso(new Date(at.getTime() - days * DAY_MS))],
+  );
+  return rows.map((r) => ({
+    provider: r.provider,
+    callId: r.call_id,
+    startedAt: new Date(r.t),
+    caller: r.caller,
+    callee,
+    direction: 'outbound',
+    outcome: 'no_answer',
+    short: false,
+    ringSeconds: null,
+    talkSeconds: null,
+    site: null,
+    client: r.client,
+    campaign: r.campaign,
+    agent: null,
+    purpose: purposeOf(r.purpose),
+    refused: r.refused,
+    sipCode: null,
+    q850Cause: null,
+    attestation: null,
+    disposition: null,
+    signal: null,
+  }));
+}

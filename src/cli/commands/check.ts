@@ -1,9 +1,15 @@
 import type { Command } from 'commander';
-import { checkCall } from '../../law/evaluate.ts';
+import { storedHistory } from '../../audit/stored.ts';
+import { checkCall, type ProposedCall } from '../../law/evaluate.ts';
 import { normalisePhone } from '../../numbering/phone.ts';
+import type { CallRecord } from '../../records/model.ts';
 import { PURPOSES, type Purpose } from '../../records/model.ts';
 import { parseDateTime } from '../../registry/csv.ts';
+import { REGISTRY_FILES, type RegistryData } from '../../registry/model.ts';
+import { RegistryIndex } from '../../registry/registry-index.ts';
+import { loadStoredRegistry } from '../../registry/store.ts';
 import { UsageError } from '../../shared/errors.ts';
+import { openStore } from '../../store/store.ts';
 import type { CliContext } from '../context.ts';
 import { toJson } from '../format.ts';
 import {
@@ -28,6 +34,7 @@ interface CheckFlags extends RegistryFlags {
   readonly provider?: string;
   readonly rules?: string;
   readonly json?: boolean;
+  readonly db?: string;
 }
 
 function phone(flag: string, value: string): string {
@@ -47,8 +54,9 @@ export function registerCheck(program: Command, ctx: CliContext): void {
     .option('--campaign <id>', 'campaign (consent scope, campaigns.csv)')
     .option('--purpose <purpose>', PURPOSES.join(', '), 'prospecting')
     .option('--provider <name>', 'provider placing the call')
-    .option('--json', 'JSON {"allowed", "reasons"}');
-  addRegistryOptions(command, false).action((flags: CheckFlags) => {
+    .option('--json', 'JSON {"allowed", "reasons"}')
+    .option('--db <path>', 'also use the stored calls (frequency, refused calls) and the stored registry');
+  addRegistryOptions(command, false).action(async (flags: CheckFlags) => {
     const purpose = PURPOSES.find((p): p is Purpose => p === flags.purpose);
     if (purpose === undefined)
       throw new UsageError(`--purpose ${flags.purpose}: expected ${PURPOSES.join(', ')}`);
@@ -60,22 +68,32 @@ export function registerCheck(program: Command, ctx: CliContext): void {
       at = new Date(parsed.value.ms);
     }
     const rules = loadRules(flags.rules);
-    const registry = loadRegistryFromFlags(flags);
-    reportRowErrors(ctx, registry.errors);
-    const decision = checkCall(
-      {
-        caller: phone('caller', flags.caller),
-        callee: phone('callee', flags.callee),
-        at,
-        client: flags.client ?? null,
-        campaign: flags.campaign ?? null,
-        purpose,
-        ...(flags.provider === undefined ? {} : { provider: flags.provider }),
-      },
-      [],
-      lawFacts(ctx.env, registry.index),
-      rules,
-    );
+    const files =
+      hasRegistryFlags(flags) || flags.db === undefined ? loadRegistryFromFlags(flags) : undefined;
+    if (files !== undefined) reportRowErrors(ctx, files.errors);
+    const proposed: ProposedCall = {
+      caller: phone('caller', flags.caller),
+      callee: phone('callee', flags.callee),
+      at,
+      client: flags.client ?? null,
+      campaign: flags.campaign ?? null,
+      purpose,
+      ...(flags.provider === undefined ? {} : { provider: flags.provider }),
+    };
+    let history: CallRecord[] = [];
+    let registry = files?.index;
+    if (flags.db !== undefined) {
+      const store = await openStore({ path: flags.db, readOnly: true });
+      try {
+        const days = rules['frequency.30d'].params.windowDays + 2;
+        history = await storedHistory(store, proposed.callee, at, days);
+        const stored = await loadStoredRegistry(store, proposed);
+        registry = new RegistryIndex(files === undefined ? stored : mergeRegistries(files.data, stored));
+      } finally {
+        store.close();
+      }
+    }
+    const decision = checkCall(proposed, history, lawFacts(ctx.env, registry ?? new RegistryIndex()), rules);
     if (flags.json === true) {
       ctx.out(toJson(decision));
     } else {
@@ -84,4 +102,23 @@ export function registerCheck(program: Command, ctx: CliContext): void {
     }
     if (!decision.allowed) ctx.setExitCode(REFUSED);
   });
+}
+
+function hasRegistryFlags(flags: CheckFlags): boolean {
+  return flags.registry !== undefined || REGISTRY_FILES.some((kind) => flags[kind] !== undefined);
+}
+
+/** The rows of the files given on the command line, then the stored ones. */
+function mergeRegistries(a: RegistryData, b: RegistryData): RegistryData {
+  return {
+    consents: [...a.consents, ...b.consents],
+    customers: [...a.customers, ...b.customers],
+    refusals: [...a.refusals, ...b.refusals],
+    dnc: [...a.dnc, ...b.dnc],
+    bloctel: [...a.bloctel, ...b.bloctel],
+    consultations: [...a.consultations, ...b.consultations],
+    assignments: [...a.assignments, ...b.assignments],
+    contacts: [...a.contacts, ...b.contacts],
+    campaigns: [...a.campaigns, ...b.campaigns],
+  };
 }
