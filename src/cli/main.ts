@@ -7,7 +7,7 @@ import type { CliContext } from './context.ts';
 /** Exit codes: 0 ok, 1 internal failure, 2 usage error; commands add theirs (3 quarantined, 4 refused). */
 export const EXIT = { ok: 0, internal: 1, usage: 2, quarantined: 3, refused: 4 } as const;
 
-export function buildProgram(ctx: CliContext): Command {
+export async function buildProgram(ctx: CliContext, verb?: string): Promise<Command> {
   const program = new Command('vigie')
     .description('Vigie: caller-ID health and French telemarketing compliance')
     .exitOverride()
@@ -16,7 +16,7 @@ export function buildProgram(ctx: CliContext): Command {
       writeErr: (s) => ctx.err(s.replace(/\n$/, '')),
     })
     .showHelpAfterError(false);
-  registerCommands(program, ctx);
+  await registerCommands(program, ctx, verb);
   return program;
 }
 
@@ -29,8 +29,8 @@ export async function runCli(argv: readonly string[], ctx: Omit<CliContext, 'set
       exitCode = Math.max(exitCode, code);
     },
   };
-  const program = buildProgram(full);
   try {
+    const program = await buildProgram(full, argv[0]);
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {

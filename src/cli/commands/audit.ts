@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { auditStoredCalls } from '../../audit/stored.ts';
 import type { Environment } from '../../config/env.ts';
 import { auditCalls, type LawFacts, type Violation } from '../../law/evaluate.ts';
@@ -24,12 +24,9 @@ import {
 } from '../../registry/load.ts';
 import { REGISTRY_FILES, type RegistryFile, type RowError } from '../../registry/model.ts';
 import { RegistryIndex } from '../../registry/registry-index.ts';
-import { loadStoredRegistry } from '../../registry/store.ts';
 import { UsageError } from '../../shared/errors.ts';
-import { openStore } from '../../store/store.ts';
 import type { CliContext } from '../context.ts';
 import { count, renderCsv, renderTable, toJson } from '../format.ts';
-import { dbOption } from './ingest.ts';
 
 const OUTCOME_SYNONYMS: Record<string, Outcome> = {
   'no-answer': 'no_answer',
@@ -372,6 +369,9 @@ async function auditStore(ctx: CliContext, flags: AuditFlags, rules: RuleSet): P
   const to = dayFlag('to', flags.to, true);
   const files = hasRegistryFlags(flags) ? loadRegistryFromFlags(flags) : undefined;
   if (files !== undefined) reportRowErrors(ctx, files.errors);
+  // DuckDB loads only when a database is read: `vigie check` without --db starts faster without it.
+  const { openStore } = await import('../../store/store.ts');
+  const { loadStoredRegistry } = await import('../../registry/store.ts');
   const store = await openStore({ path: flags.db, readOnly: true });
   try {
     const index = files?.index ?? new RegistryIndex(await loadStoredRegistry(store));
@@ -391,6 +391,14 @@ async function auditStore(ctx: CliContext, flags: AuditFlags, rules: RuleSet): P
   if (files !== undefined && files.errors.length > 0) ctx.setExitCode(3);
 }
 
+/** `--db PATH` (default: VIGIE_DB or .vigie/vigie.duckdb), as ingest declares it. */
+export function databaseOption(ctx: CliContext): Option {
+  return new Option('--db <path>', 'DuckDB database file (default: VIGIE_DB or .vigie/vigie.duckdb)').default(
+    ctx.env.defaultDb,
+    '.vigie/vigie.duckdb',
+  );
+}
+
 export function registerAudit(program: Command, ctx: CliContext): void {
   const command = program
     .command('audit')
@@ -405,7 +413,7 @@ export function registerAudit(program: Command, ctx: CliContext): void {
     .option('--client <name>', 'stored calls: only this client (donneur d’ordre)')
     .option('--from <date>', 'stored calls: from this day (Paris) or ISO instant, inclusive')
     .option('--to <date>', 'stored calls: to this day (Paris, inclusive) or ISO instant (exclusive)')
-    .addOption(dbOption(ctx));
+    .addOption(databaseOption(ctx));
   addRegistryOptions(command, true).action(async (flags: AuditFlags) => {
     if (!['table', 'json', 'csv'].includes(flags.format)) {
       throw new UsageError(`--format ${flags.format}: expected table, json or csv`);

@@ -7,9 +7,7 @@ import { PURPOSES, type Purpose } from '../../records/model.ts';
 import { parseDateTime } from '../../registry/csv.ts';
 import { REGISTRY_FILES, type RegistryData } from '../../registry/model.ts';
 import { RegistryIndex } from '../../registry/registry-index.ts';
-import { loadStoredRegistry } from '../../registry/store.ts';
 import { UsageError } from '../../shared/errors.ts';
-import { openStore } from '../../store/store.ts';
 import type { CliContext } from '../context.ts';
 import { toJson } from '../format.ts';
 import {
@@ -83,6 +81,8 @@ export function registerCheck(program: Command, ctx: CliContext): void {
     let history: CallRecord[] = [];
     let registry = files?.index;
     if (flags.db !== undefined) {
+      const { openStore } = await import('../../store/store.ts');
+      const { loadStoredRegistry } = await import('../../registry/store.ts');
       const store = await openStore({ path: flags.db, readOnly: true });
       try {
         const days = rules['frequency.30d'].params.windowDays + 2;

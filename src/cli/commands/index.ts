@@ -1,22 +1,25 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
-import { registerAudit } from './audit.ts';
-import { registerCalls } from './calls.ts';
-import { registerCheck } from './check.ts';
-import { registerDemo } from './demo.ts';
-import { registerIngest } from './ingest.ts';
-import { registerNumberInfo } from './number-info.ts';
-import { registerRegistry } from './registry.ts';
-import { registerSimulate } from './simulate.ts';
 
-/** Each command module adds its verb(s) to the program; one line per module below. */
-export function registerCommands(program: Command, ctx: CliContext): void {
-  registerIngest(program, ctx);
-  registerCalls(program, ctx);
-  registerDemo(program, ctx);
-  registerNumberInfo(program, ctx);
-  registerAudit(program, ctx);
-  registerCheck(program, ctx);
-  registerSimulate(program, ctx);
-  registerRegistry(program, ctx);
+type Register = (program: Command, ctx: CliContext) => void;
+
+/**
+ * Each command module adds its verb(s) to the program; one line per module below. Modules load
+ * lazily: a run of `vigie check` should not pay for DuckDB or the simulator at start-up.
+ */
+const COMMANDS: readonly (readonly [readonly string[], () => Promise<Register>])[] = [
+  [['ingest', 'ingest-reports'], async () => (await import('./ingest.ts')).registerIngest],
+  [['calls', 'quarantine', 'summary'], async () => (await import('./calls.ts')).registerCalls],
+  [['demo'], async () => (await import('./demo.ts')).registerDemo],
+  [['number', 'numbering'], async () => (await import('./number-info.ts')).registerNumberInfo],
+  [['audit'], async () => (await import('./audit.ts')).registerAudit],
+  [['check'], async () => (await import('./check.ts')).registerCheck],
+  [['simulate'], async () => (await import('./simulate.ts')).registerSimulate],
+  [['registry'], async () => (await import('./registry.ts')).registerRegistry],
+];
+
+/** Registers the command named `verb` when it is known, else every command (help, unknown verbs). */
+export async function registerCommands(program: Command, ctx: CliContext, verb?: string): Promise<void> {
+  const only = COMMANDS.filter(([names]) => verb !== undefined && names.includes(verb));
+  for (const [, load] of only.length > 0 ? only : COMMANDS) (await load())(program, ctx);
 }
