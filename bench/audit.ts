@@ -1,0 +1,151 @@
+// Benchmark of issue 4: `vigie audit` over 10 million stored calls with 1 million consents and
+// 100,000 refusals (goal < 30 s), and `vigie check` including process start-up (goal well under
+// 100 ms). The data is generated inside DuckDB (INSERT … SELECT … FROM range(…)): weekdays of
+// June–November 2026, 1M callees each with a consent of its client, refusals mostly of other numbers.
+// Usage: npm run bench -- audit [calls]   (default 10,000,000)
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore, type Store } from '../src/store/store.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const BIN = join(ROOT, 'bin', 'vigie.js');
+const CALLEES = 1_000_000;
+
+async function registryFile(store: Store, kind: string): Promise<number> {
+  const row = await store.one<{ id: number }>(
+    `INSERT INTO source_files (kind, path, sha256, size_bytes, format, encoding, provider, ingested_at, rows_read, stored, duplicates, quarantined, merged, dst_gap, dst_overlap)
+     VALUES ($1, $2, $3, 0, 'registry', 'utf-8', NULL, now(), 0, 0, 0, 0, 0, 0, 0) RETURNING id`,
+    [`registry:${kind}`, `/bench/${kind}.csv`, `bench-${kind}`],
+  );
+  const id = row?.id ?? 0;
+  await store.run(`INSERT INTO registry_files VALUES ($1, $2, $3, 'replace', NULL)`, [
+    id,
+    kind,
+    `${kind}.csv`,
+  ]);
+  return id;
+}
+
+/** French mobile of callee index k: +336 and 8 digits. */
+const callee = (k: string) => `'+336' || lpad((${k})::VARCHAR, 8, '0')`;
+
+export async function generateAuditDb(path: string, calls: number): Promise<void> {
+  for (const suffix of ['', '.wal']) rmSync(path + suffix, { force: true });
+  const store = await openStore({ path, memoryLimit: '4GB' });
+  try {
+    const file = await store.one<{ id: number }>(
+      `INSERT INTO source_files (kind, path, sha256, size_bytes, format, encoding, provider, ingested_at, rows_read, stored, duplicates, quarantined, merged, dst_gap, dst_overlap)
+       VALUES ('calls', '/bench/calls.csv', 'bench', 0, 'canonical', 'utf-8', NULL, now(), $1, $1, 0, 0, 0, 0, 0) RETURNING id`,
+      [calls],
+    );
+    // 130 weekdays from Monday 2026-06-01; 08:00–18:00 UTC; callee k called by client k % 5.
+    await store.run(
+      `INSERT INTO calls (provider, call_id, started_at, caller, callee, direction, outcome, short, ring_seconds,
+         talk_seconds, site, client, campaign, agent, purpose, refused, source_file_id, source_record)
+       SELECT 'prov' || (i % 4), 'c' || i,
+              TIMESTAMPTZ '2026-06-01 08:00:00+00'
+                + to_days(((i % 130) // 5 * 7 + (i % 130) % 5)::INTEGER)
+                + to_seconds(((i * 7919) % 36000)::BIGINT),
+              '+3316200' || lpad((i % 500)::VARCHAR, 4, '0'),
+              ${callee(`(i * 2654435761) % ${CALLEES}`)},
+              'outbound', 'answered', false, 5, 60, NULL,
+              'client' || (((i * 2654435761) % ${CALLEES}) % 5), 'camp' || (i % 10), NULL, 'prospecting',
+              i % 500 = 0, ${file?.id ?? 0}, i + 1
+       FROM range(${calls}) t(i)`,
+    );
+    const consents = await registryFile(store, 'consents');
+    await store.run(
+      `INSERT INTO consents SELECT ${callee('k')}, TIMESTAMPTZ '2026-05-01 08:00:00+00' + to_days((k % 60)::INTEGER),
+         'client' || (k % 5), '*', 'web', 'form-' || k, NULL, NULL, NULL, ${consents}, k + 2 FROM range(${CALLEES}) t(k)`,
+    );
+    const refusals = await registryFile(store, 'refusals');
+    // 10% of the refusals are of called numbers; the rest of numbers never called (+337…).
+    await store.run(
+      `INSERT INTO refusals SELECT
+         CASE WHEN k % 10 = 0 THEN ${callee('k * 97 % 1000000')} ELSE '+337' || lpad(k::VARCHAR, 8, '0') END,
+         TIMESTAMPTZ '2026-05-15 09:00:00+00', NULL, ${refusals}, k + 2 FROM range(100000) t(k)`,
+    );
+    const consultations = await registryFile(store, 'consultations');
+    await store.run(
+      `INSERT INTO consultations SELECT 'client' || (k % 5), TIMESTAMPTZ '2026-05-01 06:00:00+00' + to_days((k // 5 * 7)::INTEGER),
+         100000, ${consultations}, k + 2 FROM range(200) t(k)`,
+    );
+    const bloctel = await registryFile(store, 'bloctel');
+    await store.run(
+      `INSERT INTO bloctel SELECT ${callee('k * 31 % 1000000')}, TIMESTAMPTZ '2026-06-20 06:00:00+00', NULL, ${bloctel}, k + 2
+       FROM range(20000) t(k)`,
+    );
+    const dnc = await registryFile(store, 'dnc');
+    await store.run(
+      `INSERT INTO dnc SELECT '+337' || lpad(k::VARCHAR, 8, '0'), TIMESTAMPTZ '2026-01-01 00:00:00+00', 'plainte', ${dnc}, k + 2
+       FROM range(10000) t(k)`,
+    );
+    const contacts = await registryFile(store, 'contacts');
+    await store.run(
+      `INSERT INTO contacts SELECT ${callee('k * 13 % 1000000')}, CASE WHEN k % 20 = 0 THEN 'professional' ELSE 'consumer' END,
+         CASE WHEN k % 3 = 0 THEN '67000' ELSE '75011' END, ${contacts}, k + 2 FROM range(100000) t(k)`,
+    );
+    const campaigns = await registryFile(store, 'campaigns');
+    await store.run(
+      `INSERT INTO campaigns SELECT 'camp' || k, NULL, 'prospecting', NULL, 'automated', ${campaigns}, k + 2 FROM range(10) t(k)`,
+    );
+    await store.run('CHECKPOINT');
+  } finally {
+    store.close();
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+function timeCheck(args: readonly string[], runs: number): { ms: number; code: number | null } {
+  const times: number[] = [];
+  let code: number | null = null;
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    const result = spawnSync(process.execPath, [BIN, 'check', ...args], { stdio: 'ignore' });
+    times.push(performance.now() - started);
+    code = result.status;
+  }
+  return { ms: median(times), code };
+}
+
+export async function benchAudit(calls: number): Promise<void> {
+  const dir = join(tmpdir(), 'vigie-bench');
+  mkdirSync(dir, { recursive: true });
+  process.stdout.write('building dist/ (npm run build)…\n');
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  const db = join(dir, `audit-${calls}.duckdb`);
+  if (!existsSync(db)) {
+    const started = performance.now();
+    await generateAuditDb(`${db}.partial`, calls);
+    renameSync(`${db}.partial`, db);
+    process.stdout.write(
+      `generated ${calls.toLocaleString('en')} calls, 1,000,000 consents, 100,000 refusals in ${((performance.now() - started) / 1000).toFixed(1)} s (${db})\n`,
+    );
+  }
+  const started = performance.now();
+  const audit = spawnSync(process.execPath, [BIN, 'audit', '--db', db, '--format', 'json'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 2 ** 31 - 1,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const violations = audit.status === 0 ? (JSON.parse(audit.stdout.toString()) as unknown[]).length : -1;
+  process.stdout.write(
+    `vigie audit --db (${calls.toLocaleString('en')} calls): ${seconds.toFixed(1)} s, ${violations.toLocaleString('en')} findings, exit ${audit.status} (goal < 30 s)\n`,
+  );
+  const args = ['--caller', '+33162000000', '--callee', '+33600000042', '--client', 'client2'];
+  const at = ['--at', '2026-11-24T10:15:00+01:00', '--json'];
+  const plain = timeCheck([...args, ...at], 11);
+  process.stdout.write(
+    `vigie check (no database), median of 11 runs incl. start-up: ${plain.ms.toFixed(0)} ms, exit ${plain.code} (goal well under 100 ms)\n`,
+  );
+  const stored = timeCheck([...args, ...at, '--db', db], 5);
+  process.stdout.write(
+    `vigie check --db (stored history over ${calls.toLocaleString('en')} calls), median of 5: ${stored.ms.toFixed(0)} ms, exit ${stored.code}\n`,
+  );
+}
