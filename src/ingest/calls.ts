@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { DuckDBScalarFunction, VARCHAR } from '@duckdb/node-api';
 import { parse } from 'csv-parse';
 import { PhoneNormaliser } from '../numbering/phone.ts';
-import { FORMATS, type FormatSpec } from '../records/formats/index.ts';
+import { FORMATS, type FormatSpec, type Projection } from '../records/formats/index.ts';
 import { type CallFormat, DEFAULT_SHORT_CALL_SECONDS } from '../records/model.ts';
 import { detectCallFormat, normaliseHeaderName, type Sniffed, sniff } from '../records/sniff.ts';
 import {
@@ -99,7 +99,11 @@ export async function ingestFile(
     }
     registerPhoneFunction(store);
     await createProblemTable(store);
-    let source = await prepareSource(store, readable, sniffed, layout);
+    const projection = projectionOf(layout, options);
+    const source = await prepareSource(store, readable, sniffed, layout, {
+      provider: `coalesce(${projection.provider}, ${sqlString(options.provider ?? '')})`,
+      callId: projection.callId,
+    });
     const sha256 = await hashing;
     const previous = await store.one<{ rows_read: bigint; quarantined: bigint; merged: bigint }>(
       "SELECT rows_read, quarantined, merged FROM source_files WHERE kind = 'calls' AND sha256 = $1 ORDER BY id LIMIT 1",
@@ -123,29 +127,14 @@ export async function ingestFile(
         alreadyIngested: true,
       };
     }
-    let rows = canonicalRows(source, layout, timeZone, options);
-    let counts: RowCounts;
-    try {
-      counts = await countRows(store, rows);
-    } catch (error) {
-      // The strict read stops at the first malformed row: read the file again, row by row.
-      if (!/CSV|Conversion|Invalid Input/i.test(messageOf(error))) throw error;
-      await source.fallback();
-      source = { ...source, fastPath: false, relation: SLOW_PATH };
-      rows = canonicalRows(source, layout, timeZone, options);
-      counts = await countRows(store, rows);
-    }
-    await collectProblems(
-      store,
-      rows,
-      counts.quarantined > counts.rejected,
-      source.fastPath ? readable : undefined,
-      layout.format.header,
-    );
+    const rowsOf = (relation: string) => canonicalRows(relation, layout, timeZone, options);
     return await store.transaction(() =>
-      commit(store, rows, counts, {
+      commit(store, source, rowsOf, {
         file,
         path,
+        readable,
+        header: layout.format.header,
+        mergesLegs: projection.mergeKey !== 'NULL',
         sha256,
         size,
         format: layout.format.id,
@@ -184,47 +173,71 @@ async function dropStaging(store: Store): Promise<void> {
 
 /** Where the rows come from: DuckDB's CSV reader on the file, or the rows that csv-parse staged. */
 interface RowSource {
+  /** Data rows read (for csv-parse, the well-formed ones; the malformed are in `vigie_rejects`). */
+  readonly records: number;
+  /** False when every row has its own (provider, call_id): no repeats to remove within the file. */
+  readonly mayRepeat: boolean;
+  /** The relation of the rows with `ord` (1-based record number), `line`, `raw` and the columns c0…cN. */
+  readonly numbered: string;
+  /** The same rows without record numbers, which DuckDB streams faster (NULL `ord`). */
+  readonly unnumbered: string;
   readonly fastPath: boolean;
-  /** A relation with `ord` (1-based record number), `line`, `raw` and the columns c0…cN. */
-  readonly relation: string;
-  /** Stages the file with csv-parse when the strict read fails. */
-  readonly fallback: () => Promise<void>;
 }
 
-const SLOW_PATH = 'vigie_raw';
-
 /**
- * Fast path: DuckDB's own CSV reader in strict mode, streamed. If the file has malformed rows the strict
- * read fails, and the file is staged with csv-parse instead, which isolates each malformed row with its line.
+ * Fast path: DuckDB's own CSV reader in strict mode, streamed. A strict count decides: if the file has
+ * malformed rows, it is staged with csv-parse instead, which isolates each malformed row with its line.
  */
 async function prepareSource(
   store: Store,
   path: string,
   sniffed: Sniffed,
   layout: Layout,
+  keyExpression: { readonly provider: string; readonly callId: string },
 ): Promise<RowSource> {
   const columnNames = layout.names.map((_, i) => `c${i}`);
   await store.run('CREATE OR REPLACE TEMP TABLE vigie_rejects (line BIGINT, raw VARCHAR, problem VARCHAR)');
   const columns = `{${columnNames.map((c) => `'${c}': 'VARCHAR'`).join(', ')}}`;
   const readCsv = `read_csv(${sqlString(path)}, columns = ${columns}, header = ${layout.format.header}, delim = ${sqlString(sniffed.delimiter)}, quote = '"', escape = '"', auto_detect = false, strict_mode = true, max_line_size = 1048576)`;
-  return {
-    fastPath: true,
-    relation: `(SELECT row_number() OVER () AS ord, NULL::BIGINT AS line, NULL::VARCHAR AS raw, * FROM ${readCsv})`,
-    fallback: () => stageWithCsvParse(store, path, sniffed, layout, columnNames),
-  };
+  // One strict pass counts the rows and their distinct (provider, call_id) keys: when every key is
+  // distinct, no row of the file can repeat another and the insert needs no deduplication afterwards.
+  const key = `hash(${keyExpression.provider}, ${keyExpression.callId})`;
+  try {
+    const counted = await store.one<{ n: bigint; keys: bigint }>(
+      `SELECT count(*) AS n, count(DISTINCT ${key}) AS keys FROM ${readCsv}`,
+    );
+    const records = Number(counted?.n ?? 0);
+    return {
+      records,
+      mayRepeat: Number(counted?.keys ?? 0) !== records,
+      numbered: `(SELECT row_number() OVER () AS ord, NULL::BIGINT AS line, NULL::VARCHAR AS raw, * FROM ${readCsv})`,
+      unnumbered: `(SELECT NULL::BIGINT AS ord, NULL::BIGINT AS line, NULL::VARCHAR AS raw, * FROM ${readCsv})`,
+      fastPath: true,
+    };
+  } catch (error) {
+    if (!/CSV|Conversion|Invalid Input/i.test(messageOf(error))) throw error;
+  }
+  const records = await stageWithCsvParse(store, path, sniffed, layout, columnNames);
+  return { records, mayRepeat: true, numbered: SLOW_PATH, unnumbered: SLOW_PATH, fastPath: false };
 }
 
-/** The canonical rows of the source as a SQL query (see `canonicalQuery`). */
-function canonicalRows(source: RowSource, layout: Layout, timeZone: string, options: IngestOptions): string {
+const SLOW_PATH = 'vigie_raw';
+
+function projectionOf(layout: Layout, options: IngestOptions): Projection {
   const byName = new Map(layout.names.map((name, i) => [name, `c${i}`]));
   const col = (name: string) => {
     const c = byName.get(name);
     return c === undefined ? 'NULL' : ident(c);
   };
-  const projection = layout.format.project(col, {
+  return layout.format.project(col, {
     ...(options.caller === undefined ? {} : { caller: options.caller }),
     ...(options.callers === undefined ? {} : { callers: options.callers }),
   });
+}
+
+/** The canonical rows of a source relation as a SQL query (see `canonicalQuery`). */
+function canonicalRows(relation: string, layout: Layout, timeZone: string, options: IngestOptions): string {
+  const projection = projectionOf(layout, options);
   const fill = {
     provider: options.provider,
     site: options.site,
@@ -233,73 +246,62 @@ function canonicalRows(source: RowSource, layout: Layout, timeZone: string, opti
   };
   return `(WITH projected AS (
       SELECT ord, line, raw, ${projectedSelect(projection, fill)}
-      FROM ${source.relation}
+      FROM ${relation}
     )
     ${canonicalQuery(projection, timeZone, options.shortCallSeconds ?? DEFAULT_SHORT_CALL_SECONDS, 'ord')})`;
 }
 
-interface RowCounts {
-  readonly rows: number;
+/** How the rows that were not stored divide into quarantined and merged (the rest are duplicates). */
+interface Leftovers {
   readonly quarantined: number;
-  /** Malformed rows that never reached the canonical query (csv-parse path). */
-  readonly rejected: number;
   readonly merged: number;
-  readonly good: number;
-  readonly dstGap: number;
-  readonly dstOverlap: number;
 }
 
-async function countRows(store: Store, rows: string): Promise<RowCounts> {
-  const c = await store.one<Record<string, bigint>>(
-    `SELECT count(*) AS rows,
-            count(*) FILTER (WHERE problem_code IS NOT NULL) AS quarantined,
-            count(*) FILTER (WHERE merged) AS merged,
-            count(*) FILTER (WHERE problem_code IS NULL AND NOT merged) AS good,
-            count(*) FILTER (WHERE dst_gap AND problem_code IS NULL AND NOT merged) AS gap,
-            count(*) FILTER (WHERE dst_overlap AND problem_code IS NULL AND NOT merged) AS overlap,
-            (SELECT count(*) FROM vigie_rejects) AS rejected
-     FROM ${rows}`,
-  );
-  const n = (key: string) => Number(c?.[key] ?? 0);
-  return {
-    rows: n('rows') + n('rejected'),
-    quarantined: n('quarantined') + n('rejected'),
-    rejected: n('rejected'),
-    merged: n('merged'),
-    good: n('good'),
-    dstGap: n('gap'),
-    dstOverlap: n('overlap'),
-  };
-}
-
-/** The rows to quarantine, with their line and raw text (found in the file for the fast path). */
-async function collectProblems(
+/**
+ * Second look, only when some rows were not stored: counts the merged legs and lists the rows to
+ * quarantine, with their line and raw text (found in the file for the fast path).
+ */
+async function classifyLeftovers(
   store: Store,
   rows: string,
-  any: boolean,
+  fileId: number,
   fastPathFile: string | undefined,
   header: boolean,
-): Promise<void> {
+): Promise<Leftovers> {
   await store.run(
     `CREATE OR REPLACE TEMP TABLE vigie_problem_rows AS
-     SELECT ord, line, raw, problem_code FROM ${rows} WHERE ${any ? 'problem_code IS NOT NULL' : 'false'}`,
+     SELECT ord, line, raw, problem_code, merged FROM ${rows} WHERE problem_code IS NOT NULL OR merged`,
   );
   await store.run('CREATE OR REPLACE TEMP TABLE vigie_located (ord BIGINT, line BIGINT, raw VARCHAR)');
-  if (!any || fastPathFile === undefined) return;
-  const wanted = await store.all<{ ord: bigint }>('SELECT ord FROM vigie_problem_rows ORDER BY ord');
-  const appender = await store.connection.createAppender('vigie_located', 'main', 'temp');
-  await locateRecords(
-    fastPathFile,
-    wanted.map((r) => Number(r.ord) - 1),
-    header,
-    (index, line, raw) => {
-      appender.appendBigInt(BigInt(index + 1));
-      appender.appendBigInt(BigInt(line));
-      appender.appendVarchar(raw);
-      appender.endRow();
-    },
+  const wanted = await store.all<{ ord: bigint }>(
+    'SELECT ord FROM vigie_problem_rows WHERE problem_code IS NOT NULL ORDER BY ord',
   );
-  appender.closeSync();
+  if (wanted.length > 0 && fastPathFile !== undefined) {
+    const appender = await store.connection.createAppender('vigie_located', 'main', 'temp');
+    await locateRecords(
+      fastPathFile,
+      wanted.map((r) => Number(r.ord) - 1),
+      header,
+      (index, line, raw) => {
+        appender.appendBigInt(BigInt(index + 1));
+        appender.appendBigInt(BigInt(line));
+        appender.appendVarchar(raw);
+        appender.endRow();
+      },
+    );
+    appender.closeSync();
+  }
+  await store.run(
+    `INSERT INTO quarantine
+     SELECT $1, coalesce(c.line, l.line), p.field, coalesce(c.raw, l.raw, ''), p.code, p.fr, p.en
+     FROM vigie_problem_rows c LEFT JOIN vigie_located l USING (ord) JOIN vigie_problems p ON p.code = c.problem_code
+     ORDER BY c.ord`,
+    [fileId],
+  );
+  const counts = await store.one<{ quarantined: bigint; merged: bigint }>(
+    'SELECT count(*) FILTER (WHERE problem_code IS NOT NULL) AS quarantined, count(*) FILTER (WHERE merged) AS merged FROM vigie_problem_rows',
+  );
+  return { quarantined: Number(counts?.quarantined ?? 0), merged: Number(counts?.merged ?? 0) };
 }
 
 async function stageWithCsvParse(
@@ -308,7 +310,7 @@ async function stageWithCsvParse(
   sniffed: Sniffed,
   layout: Layout,
   columnNames: readonly string[],
-): Promise<void> {
+): Promise<number> {
   await store.run(
     `CREATE OR REPLACE TEMP TABLE vigie_raw (ord BIGINT, line BIGINT, raw VARCHAR, ${columnNames.map((c) => `${c} VARCHAR`).join(', ')})`,
   );
@@ -356,11 +358,16 @@ async function stageWithCsvParse(
   }
   appender.closeSync();
   rejects.closeSync();
+  return ord;
 }
 
 interface CommitInput {
   readonly file: string;
   readonly path: string;
+  /** The file DuckDB reads (a UTF-8 copy of a Windows-1252 file). */
+  readonly readable: string;
+  readonly header: boolean;
+  readonly mergesLegs: boolean;
   readonly sha256: string;
   readonly size: number;
   readonly format: string;
@@ -368,63 +375,82 @@ interface CommitInput {
   readonly options: IngestOptions;
 }
 
+/**
+ * Inside the file's transaction: stores the good rows in one streamed INSERT, removes repeats within the
+ * file (the first row of a (provider, call_id) wins), and, only when some rows were not stored, takes a
+ * second look to tell the quarantined and merged rows from the duplicates.
+ */
 async function commit(
   store: Store,
-  rows: string,
-  counts: RowCounts,
+  source: RowSource,
+  rowsOf: (relation: string) => string,
   input: CommitInput,
 ): Promise<FileSummary> {
-  const source = await store.one<{ id: number }>(
+  const created = await store.one<{ id: number }>(
     `INSERT INTO source_files (kind, path, sha256, size_bytes, format, encoding, provider, ingested_at, rows_read, stored, duplicates, quarantined, merged, dst_gap, dst_overlap)
      VALUES ('calls', $1, $2, $3, $4, $5, $6, now(), 0, 0, 0, 0, 0, 0, 0) RETURNING id`,
     [input.path, input.sha256, input.size, input.format, input.encoding, input.options.provider ?? null],
   );
-  const fileId = source?.id ?? 0;
+  const fileId = created?.id ?? 0;
+  // Merging legs needs each row's position; otherwise the rows stream faster unnumbered.
+  const insertRows = rowsOf(input.mergesLegs ? source.numbered : source.unnumbered);
   // Rows already stored from earlier files are duplicates. DuckDB answers an INSERT with its row count.
   const inserted = await store.one<{ Count: bigint }>(
     `INSERT INTO calls
      SELECT provider, call_id, started_at, caller, callee, direction, outcome, short,
             ring_seconds, talk_seconds, site, client, campaign, agent, purpose, refused, sip_code,
-            q850_cause, attestation, disposition, signal, $1, ord
-     FROM (SELECT * REPLACE (coalesce(provider, '') AS provider) FROM ${rows}
+            q850_cause, attestation, disposition, signal,
+            CASE WHEN dst_gap THEN 'gap' WHEN dst_overlap THEN 'overlap' END, $1, ord
+     FROM (SELECT * REPLACE (coalesce(provider, '') AS provider) FROM ${insertRows}
            WHERE problem_code IS NULL AND NOT merged) c
      WHERE NOT EXISTS (SELECT 1 FROM calls k WHERE k.provider = c.provider AND k.call_id = c.call_id)`,
     [fileId],
   );
   let stored = Number(inserted?.Count ?? 0);
-  // Within the file the first row of a (provider, call_id) wins; a cheap aggregate finds whether any repeats.
-  const repeated = await store.one<{ n: bigint }>(
-    `SELECT count(*) AS n FROM (SELECT 1 FROM calls WHERE source_file_id = $1 GROUP BY provider, call_id HAVING count(*) > 1)`,
-    [fileId],
-  );
-  if (Number(repeated?.n ?? 0) > 0) {
+  if (source.mayRepeat) {
+    // Insertion keeps the file's order, so the lowest rowid is the first occurrence.
     const removed = await store.one<{ Count: bigint }>(
       `DELETE FROM calls WHERE source_file_id = $1 AND rowid IN (
          SELECT rowid FROM calls WHERE source_file_id = $1
-         QUALIFY row_number() OVER (PARTITION BY provider, call_id ORDER BY source_record) > 1)`,
+         QUALIFY row_number() OVER (PARTITION BY provider, call_id ORDER BY rowid) > 1)`,
       [fileId],
     );
     stored -= Number(removed?.Count ?? 0);
   }
+  const rejected = await store.one<{ n: bigint }>('SELECT count(*) AS n FROM vigie_rejects');
+  const malformed = Number(rejected?.n ?? 0);
   await store.run(
-    `INSERT INTO quarantine
-     SELECT $1, coalesce(c.line, l.line), p.field, coalesce(c.raw, l.raw, ''), p.code, p.fr, p.en
-     FROM vigie_problem_rows c LEFT JOIN vigie_located l USING (ord) JOIN vigie_problems p ON p.code = c.problem_code
-     UNION ALL
-     SELECT $1, r.line, NULL, r.raw, p.code, p.fr, p.en
+    `INSERT INTO quarantine SELECT $1, r.line, NULL, r.raw, p.code, p.fr, p.en
      FROM vigie_rejects r JOIN vigie_problems p ON p.code = r.problem`,
     [fileId],
   );
+  const leftovers =
+    stored < source.records
+      ? await classifyLeftovers(
+          store,
+          rowsOf(source.numbered),
+          fileId,
+          source.fastPath ? input.readable : undefined,
+          input.header,
+        )
+      : { quarantined: 0, merged: 0 };
+  const dst = await store.one<{ gap: bigint; overlap: bigint }>(
+    `SELECT count(*) FILTER (WHERE dst_fold = 'gap') AS gap, count(*) FILTER (WHERE dst_fold = 'overlap') AS overlap
+     FROM calls WHERE source_file_id = $1 AND dst_fold IS NOT NULL`,
+    [fileId],
+  );
+  const rows = source.records + malformed;
+  const quarantined = leftovers.quarantined + malformed;
   const summary: FileSummary = {
     file: input.file,
     format: input.format,
-    rows: counts.rows,
+    rows,
     stored,
-    duplicates: counts.good - stored,
-    quarantined: counts.quarantined,
-    merged: counts.merged,
-    dstGap: counts.dstGap,
-    dstOverlap: counts.dstOverlap,
+    duplicates: rows - stored - quarantined - leftovers.merged,
+    quarantined,
+    merged: leftovers.merged,
+    dstGap: Number(dst?.gap ?? 0),
+    dstOverlap: Number(dst?.overlap ?? 0),
     encoding: input.encoding,
     alreadyIngested: false,
   };

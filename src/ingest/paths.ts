@@ -85,7 +85,9 @@ export function planIngest(paths: readonly string[], flags: IngestOptions): Plan
       }
       return;
     }
-    planned.push({ path, options: { ...inherited, ...definedOnly(flags) } });
+    // A caller ID given on the command line is meant for every row: it also overrides the folder's per-campaign ones.
+    const base = flags.caller === undefined ? inherited : { ...inherited, callers: {} };
+    planned.push({ path, options: { ...base, ...definedOnly(flags) } });
   };
   for (const path of paths) {
     const parentSource = join(dirname(path), SOURCE_FILE);

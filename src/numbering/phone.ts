@@ -55,12 +55,23 @@ export function normalisePhone(raw: string): PhoneResult {
     const parsed = parsePhoneNumberFromString(international);
     return parsed?.isValid() ? { ok: true, value: parsed.number } : { ok: false, reason: 'invalid' };
   }
+  // An overseas fixed or mobile number (0262…, 0690…) belongs to its territory even where France's own
+  // patterns also accept it (libphonenumber-js takes 0269… and 0596… as valid +33 numbers).
+  for (const territory of OVERSEAS_TERRITORIES) {
+    const parsed = parsePhoneNumberFromString(compact, territory);
+    const type = parsed?.isValid() ? parsed.getType() : undefined;
+    if (parsed && (type === 'FIXED_LINE' || type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE')) {
+      return { ok: true, value: parsed.number };
+    }
+  }
   for (const territory of FRENCH_TERRITORIES) {
     const parsed = parsePhoneNumberFromString(compact, territory);
     if (parsed?.isValid()) return { ok: true, value: parsed.number };
   }
   return { ok: false, reason: 'invalid' };
 }
+
+const OVERSEAS_TERRITORIES = FRENCH_TERRITORIES.filter((t) => t !== 'FR');
 
 /**
  * A memoising normaliser: call records repeat the same few caller IDs millions of times, and
@@ -94,10 +105,14 @@ function countryMetadata(territory: string): CountryMetadata {
   return entry;
 }
 
-/** The national-number patterns of every number type of a territory, from libphonenumber-js's metadata. */
-export function validNationalPattern(territory: string): string {
+/**
+ * The national-number patterns of a territory's number types, from libphonenumber-js's metadata (types
+ * in its order: 0 fixed line, 1 mobile, then the special ones); all of them by default.
+ */
+export function validNationalPattern(territory: string, typeIndexes?: readonly number[]): string {
   const types = countryMetadata(territory)[11];
   const patterns = (Array.isArray(types) ? types : [])
+    .filter((_, i) => typeIndexes === undefined || typeIndexes.includes(i))
     .filter((type): type is [string, ...unknown[]] => Array.isArray(type) && typeof type[0] === 'string')
     .map((type) => type[0]);
   return `(?:${patterns.join('|')})`;
@@ -131,9 +146,13 @@ export function phoneFastPathSql(stripped: string): string {
     (t) =>
       `WHEN regexp_full_match(${stripped}, ${sqlString(`\\+${callingCode(t)}${validNationalPattern(t)}`)}) THEN ${stripped}`,
   );
+  const overseasFirst = OVERSEAS_TERRITORIES.map(
+    (t) =>
+      `WHEN regexp_full_match(${stripped}, ${sqlString(`0${validNationalPattern(t, [0, 1])}`)}) THEN '+${callingCode(t)}' || substr(${stripped}, 2)`,
+  );
   const national = FRENCH_TERRITORIES.map(
     (t) =>
       `WHEN regexp_full_match(${stripped}, ${sqlString(`0${validNationalPattern(t)}`)}) THEN '+${callingCode(t)}' || substr(${stripped}, 2)`,
   );
-  return `(CASE WHEN starts_with(${stripped}, '+') THEN (CASE ${international.join(' ')} END) WHEN starts_with(${stripped}, '0') AND length(${stripped}) = 10 THEN (CASE ${national.join(' ')} END) END)`;
+  return `(CASE WHEN starts_with(${stripped}, '+') THEN (CASE ${international.join(' ')} END) WHEN starts_with(${stripped}, '0') AND length(${stripped}) = 10 THEN (CASE ${[...overseasFirst, ...national].join(' ')} END) END)`;
 }

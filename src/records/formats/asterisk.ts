@@ -68,7 +68,7 @@ export const asteriskFormat: FormatSpec = {
       refused: NULL,
       attestation: NULL,
       disposition: f('disposition'),
-      mergeKey: f('linkedid'),
+      mergeKey: col('linkedid') === NULL ? NULL : f('linkedid'),
       // The leg towards the callee: the one that dialled out to a full phone number, then the longest.
       legRank: `(CASE WHEN regexp_full_match(coalesce(${f('dst')}, ''), '\\+?\\d{9,15}') THEN 0 ELSE 1000000 END) + (CASE WHEN ${f('lastapp')} = 'Dial' THEN 0 ELSE 100000 END) - least(coalesce(${billsec}, 0), 99999)`,
     };

@@ -37,7 +37,7 @@ export const twilioFormat: FormatSpec = {
       attestation: 'NULL',
       disposition: f('status'),
       // A parent leg and the outbound-dial legs it spawned are one call: keep the leg towards the callee.
-      mergeKey: `coalesce(${f('parent_call_sid')}, ${f('sid')})`,
+      mergeKey: col('parent_call_sid') === 'NULL' ? 'NULL' : `coalesce(${f('parent_call_sid')}, ${f('sid')})`,
       legRank: `(CASE WHEN ${direction} = 'outbound-dial' THEN 0 WHEN ${direction} LIKE 'outbound%' THEN 1 ELSE 2 END)`,
     };
   },

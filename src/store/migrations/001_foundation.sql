@@ -43,6 +43,7 @@ CREATE TABLE calls (
   attestation    VARCHAR,
   disposition    VARCHAR,
   signal         VARCHAR,                   -- e.g. 'identity_failed'
+  dst_fold       VARCHAR,                   -- 'gap' | 'overlap' when a naive local time fell in a DST change
   source_file_id INTEGER NOT NULL,
   source_record  BIGINT                     -- 1-based index of the data row in its file
 );
