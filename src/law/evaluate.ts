@@ -146,6 +146,18 @@ interface Context {
 
 type Check = (ctx: Context, rule: Rule) => string | null;
 
+const windowSeconds = new WeakMap<object, readonly (readonly [number, number])[]>();
+
+/** The rule's windows in seconds of the day, parsed once per rule table row. */
+function windowsOf(rule: Rule<'hours.window'>): readonly (readonly [number, number])[] {
+  let windows = windowSeconds.get(rule);
+  if (windows === undefined) {
+    windows = rule.params.windows.map(([from, to]) => [seconds(from), seconds(to)] as const);
+    windowSeconds.set(rule, windows);
+  }
+  return windows;
+}
+
 function seconds(hhmm: string): number {
   const [h, m] = hhmm.split(':');
   return Number(h ?? 0) * 3600 + Number(m ?? 0) * 60;
@@ -194,7 +206,7 @@ function covered(ctx: Context, windowsOk: boolean, rule: Rule<'hours.window'>): 
 const checks: { readonly [I in RuleId]: (ctx: Context, rule: Rule<I>) => string | null } = {
   'hours.window': (ctx, rule) => {
     const s = ctx.local.secondOfDay;
-    const ok = rule.params.windows.some(([from, to]) => s >= seconds(from) && s < seconds(to));
+    const ok = windowsOf(rule).some(([from, to]) => s >= from && s < to);
     if (covered(ctx, ok, rule)) return null;
     const plages = rule.params.windows.map(([from, to]) => `${from}–${to}`).join(' et ');
     return `appel à ${ctx.local.time} heure locale (${ctx.place.timeZone}), hors des plages ${plages}`;
@@ -478,7 +490,7 @@ export function createEvaluator(facts: LawFacts, rules: RuleSet): CallEvaluator 
       let info = cache.get(number);
       if (info === undefined) {
         info = facts.describe(number);
-        if (cache.size > 1_000_000) cache.clear();
+        if (cache.size > 100_000) cache.clear();
         cache.set(number, info);
       }
       return info;

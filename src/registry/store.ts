@@ -34,27 +34,31 @@ interface Column<T> {
   readonly value: (row: T) => Cell;
 }
 
-/** One row read back from DuckDB, its cells in the spec's column order. */
+/** The rows of one chunk read back from DuckDB, read at `row`, cells in the spec's column order. */
 class Cells {
-  readonly values: readonly DuckDBValue[];
-  constructor(values: readonly DuckDBValue[]) {
-    this.values = values;
+  readonly columns: readonly (readonly DuckDBValue[])[];
+  row = 0;
+  constructor(columns: readonly (readonly DuckDBValue[])[]) {
+    this.columns = columns;
+  }
+  at(i: number): DuckDBValue | undefined {
+    return this.columns[i]?.[this.row];
   }
   text(i: number): string | null {
-    const v = this.values[i];
+    const v = this.at(i);
     return typeof v === 'string' ? v : null;
   }
   str(i: number): string {
     return this.text(i) ?? '';
   }
   num(i: number): number | null {
-    const v = this.values[i];
+    const v = this.at(i);
     if (typeof v === 'number') return v;
     if (typeof v === 'bigint') return Number(v);
     return null;
   }
   bool(i: number): boolean {
-    return this.values[i] === true;
+    return this.at(i) === true;
   }
 }
 
@@ -467,10 +471,9 @@ async function readKind<K extends RegistryFile>(
   for (;;) {
     const chunk = await result.fetchChunk();
     if (chunk === null || chunk.rowCount === 0) break;
-    const columns = chunk.getColumns();
+    const cells = new Cells(chunk.getColumns());
     for (let i = 0; i < chunk.rowCount; i++) {
-      const values = columns.map((col) => col[i] ?? null);
-      const cells = new Cells(values);
+      cells.row = i;
       rows.push(tableSpec.build(cells, { file: cells.str(width), line: cells.num(width + 1) ?? 0 }));
     }
   }

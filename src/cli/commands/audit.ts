@@ -196,6 +196,8 @@ export function lawFacts(env: Environment, registry: RegistryIndex): LawFacts {
       let info = cache.get(number);
       if (info === undefined) {
         info = describeNumber(number, arcep);
+        // Bounded: an audit of millions of callees must not keep them all.
+        if (cache.size > 100_000) cache.clear();
         cache.set(number, info);
       }
       return info;
