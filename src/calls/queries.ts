@@ -153,3 +153,35 @@ export async function summariseCallers(store: Store): Promise<CallerSummary[]> {
      ORDER BY p.attempts DESC, p.caller`,
   );
 }
+
+export interface ProviderSummary {
+  readonly provider: string;
+  readonly callers: bigint;
+  readonly attempts: bigint;
+  readonly answer_rate: number | null;
+  readonly short_share: number | null;
+  readonly reports: bigint;
+  readonly report_rate: number | null;
+}
+
+/** Per provider: caller IDs used, outbound attempts, answer rate, short calls and spam reports on its numbers. */
+export async function summariseProviders(store: Store): Promise<ProviderSummary[]> {
+  return store.all<ProviderSummary & Record<string, unknown>>(
+    `WITH outbound AS (SELECT * FROM calls WHERE direction = 'outbound'),
+     per_number_reports AS (SELECT number, sum(report_count) AS reports FROM reports GROUP BY number),
+     per_provider AS (
+       SELECT provider, count(DISTINCT caller) AS callers, count(*) AS attempts,
+              count(*) FILTER (WHERE outcome = 'answered') AS answered,
+              count(*) FILTER (WHERE short) AS short_calls
+       FROM outbound GROUP BY provider),
+     provider_reports AS (
+       SELECT p.provider, sum(r.reports) AS reports
+       FROM (SELECT DISTINCT provider, caller FROM outbound) p JOIN per_number_reports r ON r.number = p.caller
+       GROUP BY p.provider)
+     SELECT p.provider, p.callers, p.attempts, p.answered / p.attempts AS answer_rate,
+            CASE WHEN p.answered > 0 THEN p.short_calls / p.answered END AS short_share,
+            CAST(coalesce(r.reports, 0) AS BIGINT) AS reports, coalesce(r.reports, 0) / p.attempts AS report_rate
+     FROM per_provider p LEFT JOIN provider_reports r USING (provider)
+     ORDER BY report_rate DESC, p.provider`,
+  );
+}

@@ -1,3 +1,8 @@
+/** Figures are right-aligned; phone numbers (`01 62 00 00 00`) are text. */
+function isFigure(cell: string): boolean {
+  return cell !== '' && /^-?[\d\s,.%]+$/.test(cell) && !/^0\d /.test(cell);
+}
+
 /** Renders rows as an aligned text table for terminals. */
 export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));

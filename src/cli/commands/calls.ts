@@ -1,5 +1,11 @@
 import type { Command } from 'commander';
-import { CALL_COLUMNS, listCalls, listQuarantine, summariseCallers } from '../../calls/queries.ts';
+import {
+  CALL_COLUMNS,
+  listCalls,
+  listQuarantine,
+  summariseCallers,
+  type summariseProviders,
+} from '../../calls/queries.ts';
 import { normalisePhone } from '../../numbering/phone.ts';
 import { UsageError } from '../../shared/errors.ts';
 import { openStore } from '../../store/store.ts';
@@ -181,6 +187,21 @@ export function renderCallerSummary(rows: Awaited<ReturnType<typeof summariseCal
       percent(r.short_share),
       r.avg_talk_seconds === null ? '–' : `${Math.round(r.avg_talk_seconds)} s`,
       count(r.blocked),
+      count(r.reports),
+      percent(r.report_rate, 2),
+    ]),
+  );
+}
+
+export function renderProviderSummary(rows: Awaited<ReturnType<typeof summariseProviders>>): string {
+  return renderTable(
+    ['fournisseur', 'numéros', 'tentatives', 'décroché', 'appels courts', 'signalements', 'taux sign.'],
+    rows.map((r) => [
+      r.provider || '(inconnu)',
+      count(r.callers),
+      count(r.attempts),
+      percent(r.answer_rate),
+      percent(r.short_share),
       count(r.reports),
       percent(r.report_rate, 2),
     ]),

@@ -1,46 +1,76 @@
-import { existsSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Command, Option } from 'commander';
-import { summariseCallers } from '../../calls/queries.ts';
+import { summariseCallers, summariseProviders } from '../../calls/queries.ts';
 import { ingestFile } from '../../ingest/calls.ts';
 import { planIngest } from '../../ingest/paths.ts';
 import { ingestReportFile } from '../../ingest/reports.ts';
+import { simulate } from '../../simulator/index.ts';
 import { openStore } from '../../store/store.ts';
 import type { CliContext } from '../context.ts';
 import { count } from '../format.ts';
-import { renderCallerSummary } from './calls.ts';
+import { renderCallerSummary, renderProviderSummary } from './calls.ts';
 
-const examplesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples');
+interface DemoFlags {
+  readonly db: string;
+  readonly seed: string;
+  readonly calls: number;
+  readonly days: number;
+  readonly keep?: boolean;
+}
 
-/** `vigie demo`: a fresh embedded database filled through the normal ingest path, then its summary. */
+/**
+ * `vigie demo`: a simulated month of outsourced calling, written as the providers' own exports and
+ * ingested into a fresh embedded database through the normal ingest path, then its summary.
+ */
 export function registerDemo(program: Command, ctx: CliContext): void {
   program
     .command('demo')
-    .description('ingest the example exports into a fresh database and show the per-caller-ID summary')
-    .addOption(
-      new Option('--db <path>', 'database to (re)create').default(join(ctx.env.cwd, '.vigie', 'demo.duckdb')),
-    )
-    .action(async (flags: { db: string }) => {
-      for (const suffix of ['', '.wal']) if (existsSync(flags.db + suffix)) rmSync(flags.db + suffix);
-      const store = await openStore({ path: flags.db });
+    .description('simulate a month of outsourced calling into a fresh database and show the per-caller-ID summary')
+    .option('--seed <seed>', 'simulation seed (same seed, same data)', '1')
+    .option('--calls <n>', 'outbound calls to simulate', (v) => Number.parseInt(v, 10), 300_000)
+    .option('--days <n>', 'days to simulate', (v) => Number.parseInt(v, 10), 28)
+    .addOption(new Option('--db <path>', 'database to (re)create').default(join(ctx.env.cwd, '.vigie', 'demo.duckdb')))
+    .option('--keep', 'keep the simulated files (their folder is printed)')
+    .action(async (flags: DemoFlags) => {
+      const started = Date.now();
+      const out = await mkdtemp(join(tmpdir(), 'vigie-demo-'));
       try {
-        let rows = 0;
-        for (const item of planIngest([examplesDir], {}).filter(
-          (i) => !i.path.includes(`${join('examples', 'reports')}`),
-        )) {
-          const summary = await ingestFile(store, item.path, item.options);
-          rows += summary.rows;
+        const simulation = await simulate({ out, seed: flags.seed, calls: flags.calls, days: flags.days });
+        ctx.out(
+          `Simulation : ${count(simulation.outboundCalls)} appels sortants, ${count(simulation.inboundCalls)} rappels entrants, ${count(simulation.reports)} signalements (${simulation.start}, ${simulation.days} jours)`,
+        );
+        for (const suffix of ['', '.wal']) if (existsSync(flags.db + suffix)) rmSync(flags.db + suffix);
+        const store = await openStore({ path: flags.db });
+        try {
+          let rows = 0;
+          let quarantined = 0;
+          for (const item of planIngest([join(out, 'exports')], {})) {
+            const summary = await ingestFile(store, item.path, item.options);
+            rows += summary.rows;
+            quarantined += summary.quarantined;
+          }
+          let reports = 0;
+          for (const name of readdirSync(simulation.reportsDir).sort()) {
+            reports += (await ingestReportFile(store, join(simulation.reportsDir, name))).stored;
+          }
           ctx.out(
-            `${item.path.slice(examplesDir.length + 1)} [${summary.format}] : ${summary.stored} appels enregistrés, ${summary.merged} fusionnés, ${summary.quarantined} en quarantaine`,
+            `Ingestion : ${count(rows)} lignes d’appels (${count(quarantined)} en quarantaine, volontairement corrompues), ${count(reports)} signalements, en ${Math.round((Date.now() - started) / 1000)} s → ${flags.db}\n`,
           );
+          ctx.out(renderProviderSummary(await summariseProviders(store)));
+          const callers = await summariseCallers(store);
+          const riskiest = [...callers].sort((a, b) => (b.report_rate ?? 0) - (a.report_rate ?? 0)).slice(0, 20);
+          ctx.out(`\nLes 20 numéros présentés les plus signalés (sur ${count(callers.length)}) :\n`);
+          ctx.out(renderCallerSummary(riskiest));
+          ctx.out(`\nEssayez : npx vigie calls --db ${flags.db} --limit 20 · npx vigie quarantine --db ${flags.db}`);
+        } finally {
+          store.close();
         }
-        const reports = await ingestReportFile(store, join(examplesDir, 'reports', 'reports.csv'));
-        ctx.out(`reports/reports.csv [${reports.format}] : ${reports.stored} signalements enregistrés`);
-        ctx.out(`\n${count(rows)} lignes ingérées dans ${flags.db}\n`);
-        ctx.out(renderCallerSummary(await summariseCallers(store)));
       } finally {
-        store.close();
+        if (flags.keep) ctx.out(`Fichiers simulés : ${out}`);
+        else rmSync(out, { recursive: true, force: true });
       }
     });
 }
