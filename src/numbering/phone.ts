@@ -136,23 +136,20 @@ export function phoneStripSql(column: string): string {
 }
 
 /**
- * A DuckDB expression giving the E.164 form of `stripped` (see `phoneStripSql`) when the writing is
- * already clean (`+33…` or a national `0…` of ten digits) and valid by libphonenumber-js's own
- * patterns, NULL otherwise. It lets the ingest of millions of rows skip JavaScript for the common
- * writings; every other writing goes through `normalisePhone`. A property test keeps both in agreement.
+ * A DuckDB expression giving the E.164 form of `stripped` (see `phoneStripSql`) when the writing is a
+ * clean metropolitan number (`+33…` or a national `0…` of ten digits) that libphonenumber-js's own
+ * patterns accept, NULL otherwise. It lets the ingest of millions of rows skip JavaScript for the common
+ * writings; every other writing, overseas numbers included, goes through `normalisePhone`. Three
+ * regular expressions only: each query compiles them, and ingest runs a query per file.
+ * A property test keeps the two paths in agreement.
  */
 export function phoneFastPathSql(stripped: string): string {
-  const international = FRENCH_TERRITORIES.map(
-    (t) =>
-      `WHEN regexp_full_match(${stripped}, ${sqlString(`\\+${callingCode(t)}${validNationalPattern(t)}`)}) THEN ${stripped}`,
-  );
-  const overseasFirst = OVERSEAS_TERRITORIES.map(
-    (t) =>
-      `WHEN regexp_full_match(${stripped}, ${sqlString(`0${validNationalPattern(t, [0, 1])}`)}) THEN '+${callingCode(t)}' || substr(${stripped}, 2)`,
-  );
-  const national = FRENCH_TERRITORIES.map(
-    (t) =>
-      `WHEN regexp_full_match(${stripped}, ${sqlString(`0${validNationalPattern(t)}`)}) THEN '+${callingCode(t)}' || substr(${stripped}, 2)`,
-  );
-  return `(CASE WHEN starts_with(${stripped}, '+') THEN (CASE ${international.join(' ')} END) WHEN starts_with(${stripped}, '0') AND length(${stripped}) = 10 THEN (CASE ${[...overseasFirst, ...national].join(' ')} END) END)`;
+  const france = validNationalPattern('FR');
+  const overseasFixedOrMobile = OVERSEAS_TERRITORIES.map((t) => validNationalPattern(t, [0, 1])).join('|');
+  return `(CASE
+    WHEN starts_with(${stripped}, '+33') AND regexp_full_match(${stripped}, ${sqlString(`\\+33${france}`)}) THEN ${stripped}
+    WHEN starts_with(${stripped}, '0') AND length(${stripped}) = 10
+         AND NOT regexp_full_match(${stripped}, ${sqlString(`0(?:${overseasFixedOrMobile})`)})
+         AND regexp_full_match(${stripped}, ${sqlString(`0${france}`)}) THEN '+33' || substr(${stripped}, 2)
+  END)`;
 }

@@ -15,7 +15,7 @@ const cache = new Map<string, readonly ZoneInterval[]>();
  * The offset changes of an IANA zone between two years, read from `Intl` (the runtime's tz database).
  * Probed weekly, then bisected to the minute: no zone changes its offset twice within a week.
  */
-export function zoneIntervals(timeZone: string, fromYear = 1990, toYear = 2060): readonly ZoneInterval[] {
+export function zoneIntervals(timeZone: string, fromYear = 2000, toYear = 2040): readonly ZoneInterval[] {
   const key = `${timeZone}|${fromYear}|${toYear}`;
   const known = cache.get(key);
   if (known) return known;

@@ -28,11 +28,15 @@ interface DemoFlags {
 export function registerDemo(program: Command, ctx: CliContext): void {
   program
     .command('demo')
-    .description('simulate a month of outsourced calling into a fresh database and show the per-caller-ID summary')
+    .description(
+      'simulate a month of outsourced calling into a fresh database and show the per-caller-ID summary',
+    )
     .option('--seed <seed>', 'simulation seed (same seed, same data)', '1')
     .option('--calls <n>', 'outbound calls to simulate', (v) => Number.parseInt(v, 10), 300_000)
     .option('--days <n>', 'days to simulate', (v) => Number.parseInt(v, 10), 28)
-    .addOption(new Option('--db <path>', 'database to (re)create').default(join(ctx.env.cwd, '.vigie', 'demo.duckdb')))
+    .addOption(
+      new Option('--db <path>', 'database to (re)create').default(join(ctx.env.cwd, '.vigie', 'demo.duckdb')),
+    )
     .option('--keep', 'keep the simulated files (their folder is printed)')
     .action(async (flags: DemoFlags) => {
       const started = Date.now();
@@ -61,10 +65,14 @@ export function registerDemo(program: Command, ctx: CliContext): void {
           );
           ctx.out(renderProviderSummary(await summariseProviders(store)));
           const callers = await summariseCallers(store);
-          const riskiest = [...callers].sort((a, b) => (b.report_rate ?? 0) - (a.report_rate ?? 0)).slice(0, 20);
+          const riskiest = [...callers]
+            .sort((a, b) => (b.report_rate ?? 0) - (a.report_rate ?? 0))
+            .slice(0, 20);
           ctx.out(`\nLes 20 numéros présentés les plus signalés (sur ${count(callers.length)}) :\n`);
           ctx.out(renderCallerSummary(riskiest));
-          ctx.out(`\nEssayez : npx vigie calls --db ${flags.db} --limit 20 · npx vigie quarantine --db ${flags.db}`);
+          ctx.out(
+            `\nEssayez : npx vigie calls --db ${flags.db} --limit 20 · npx vigie quarantine --db ${flags.db}`,
+          );
         } finally {
           store.close();
         }
