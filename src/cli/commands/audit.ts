@@ -344,21 +344,28 @@ export function dayFlag(name: string, value: string | undefined, end: boolean): 
   return new Date(parsed.value.ms);
 }
 
+/** Prints in slices: millions of violations do not fit in one string (JSON stays one valid array). */
 function printViolations(
   ctx: CliContext,
   format: string,
   violations: readonly Violation[],
   counts: CallCounts,
 ): void {
-  if (format === 'json') ctx.out(toJson(violations));
-  else if (format === 'csv')
-    ctx.out(
-      renderCsv(
-        CSV_COLUMNS,
-        violations.map((v) => CSV_COLUMNS.map((c) => v[c])),
-      ),
-    );
-  else ctx.out(renderAuditTable(violations, counts));
+  const slice = 10_000;
+  if (format === 'json') {
+    if (violations.length === 0) ctx.out('[]');
+    for (let i = 0; i < violations.length; i += slice) {
+      const part = violations.slice(i, i + slice).map((v) => JSON.stringify(v));
+      const last = i + slice >= violations.length;
+      ctx.out(`${i === 0 ? '[' : ''}${part.join(',\n')}${last ? ']' : ','}`);
+    }
+  } else if (format === 'csv') {
+    ctx.out(renderCsv(CSV_COLUMNS, []));
+    for (let i = 0; i < violations.length; i += slice) {
+      const rows = violations.slice(i, i + slice).map((v) => CSV_COLUMNS.map((c) => v[c]));
+      ctx.out(renderCsv(CSV_COLUMNS, rows).split('\n').slice(1).join('\n'));
+    }
+  } else ctx.out(renderAuditTable(violations, counts));
 }
 
 function hasRegistryFlags(flags: RegistryFlags): boolean {
