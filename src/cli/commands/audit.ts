@@ -26,7 +26,7 @@ import { REGISTRY_FILES, type RegistryFile, type RowError } from '../../registry
 import { RegistryIndex } from '../../registry/registry-index.ts';
 import { UsageError } from '../../shared/errors.ts';
 import type { CliContext } from '../context.ts';
-import { count, renderCsv, renderTable, toJson } from '../format.ts';
+import { count, renderCsv, renderTable } from '../format.ts';
 
 const OUTCOME_SYNONYMS: Record<string, Outcome> = {
   'no-answer': 'no_answer',
