@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -90,7 +90,7 @@ export async function ingestFile(
   const layout = decideLayout(file, sniffed, options.format);
   const hashing = hashFile(path);
   const workDir = await mkdtemp(join(tmpdir(), 'vigie-ingest-'));
-  const progress = startProgress(store, file, options);
+  const progress = startProgress(file, size, estimateRows(size, head), options);
   try {
     let readable = path;
     if (sniffed.encoding === 'windows-1252') {
@@ -149,14 +149,42 @@ export async function ingestFile(
   }
 }
 
-function startProgress(store: Store, file: string, options: IngestOptions): { stop(): void } {
+/**
+ * Reports progress while DuckDB works, from the bytes the process has read (Linux's /proc/self/io):
+ * the file is read three times (hash, strict count, insert), and DuckDB reports no progress for an
+ * INSERT. Elsewhere no progress is reported, only the per-file summary.
+ */
+function startProgress(
+  file: string,
+  size: number,
+  estimatedRows: number,
+  options: IngestOptions,
+): { stop(): void } {
   const report = options.onProgress;
-  if (report === undefined) return { stop() {} };
+  const start = bytesRead();
+  if (report === undefined || start === undefined) return { stop() {} };
   const timer = setInterval(() => {
-    const p = store.connection.progress;
-    if (p.percentage >= 0) report({ file, fraction: p.percentage / 100, rows: Number(p.rows_processed) });
-  }, 200);
+    const now = bytesRead() ?? start;
+    const fraction = Math.min(0.99, (now - start) / Math.max(1, 3 * size));
+    report({ file, fraction, rows: Math.round(fraction * estimatedRows) });
+  }, 250);
   return { stop: () => clearInterval(timer) };
+}
+
+function bytesRead(): number | undefined {
+  try {
+    const match = /^rchar: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'));
+    return match?.[1] === undefined ? undefined : Number(match[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Rows a file probably holds, from its size and the density of line ends in its first bytes. */
+function estimateRows(size: number, head: Uint8Array): number {
+  let lines = 0;
+  for (const byte of head) if (byte === 0x0a) lines++;
+  return head.length === 0 ? 0 : Math.round((size / head.length) * lines);
 }
 
 const STAGING_TABLES = [

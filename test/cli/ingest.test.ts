@@ -1,6 +1,7 @@
 import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/store.ts';
 import { cli, tempDir, writeFile } from '../support/files.ts';
 
 const examples = join(import.meta.dirname, '..', '..', 'examples');
@@ -124,5 +125,34 @@ describe('vigie ingest', () => {
     expect(JSON.parse(again.out).files[0]).toMatchObject({ stored: 0 });
     const q = JSON.parse((await cli(['quarantine', '--json'], dir)).out) as Record<string, unknown>[];
     expect(q).toEqual([expect.objectContaining({ line: 4, field: 'number', reason: 'number_invalid' })]);
+  });
+});
+
+describe('vigie ingest-reports, per-day counts', () => {
+  it('stores one row per (number, day, source) with its count, read in the zone given', async () => {
+    const dir = tempDir();
+    const file = writeFile(
+      dir,
+      'daily.csv',
+      'number;day;source;reports\r\n0162000001;23/11/2026;orange;7\r\n0162000001;2026-11-24;orange;3\r\n0162000002;2026-11-24;33700;x\r\n',
+    );
+    const run = await cli(['ingest-reports', file, '--json'], dir);
+    expect(JSON.parse(run.out).files[0]).toMatchObject({
+      format: 'reports-daily',
+      rows: 3,
+      stored: 2,
+      quarantined: 1,
+    });
+    const store = await openStore({ path: join(dir, '.vigie', 'vigie.duckdb'), readOnly: true });
+    const stored = await store.all(
+      'SELECT number, CAST(reported_at AS VARCHAR) AS at, source, report_count FROM reports ORDER BY reported_at',
+    );
+    store.close();
+    expect(stored).toEqual([
+      { number: '+33162000001', at: '2026-11-22 23:00:00+00', source: 'orange', report_count: 7 },
+      { number: '+33162000001', at: '2026-11-23 23:00:00+00', source: 'orange', report_count: 3 },
+    ]);
+    const q = JSON.parse((await cli(['quarantine', '--json'], dir)).out) as Record<string, unknown>[];
+    expect(q).toEqual([expect.objectContaining({ line: 4, field: 'reports', reason: 'reports_invalid' })]);
   });
 });
