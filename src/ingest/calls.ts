@@ -18,7 +18,7 @@ import {
 import { UsageError } from '../shared/errors.ts';
 import { messageOf, type Store } from '../store/store.ts';
 import type { FileSummary, IngestOptions } from './model.ts';
-import { hashFile, locateRecords, readHead, transcodeToUtf8 } from './source.ts';
+import { hashFile, locateRecords, readCsvRecords, readHead, transcodeToUtf8 } from './source.ts';
 
 const phones = new PhoneNormaliser();
 
@@ -344,46 +344,29 @@ async function stageWithCsvParse(
   );
   const appender = await store.connection.createAppender('vigie_raw', 'main', 'temp');
   const rejects = await store.connection.createAppender('vigie_rejects', 'main', 'temp');
-  const parser = createReadStream(path).pipe(
-    parse({
-      delimiter: sniffed.delimiter,
-      bom: true,
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: true,
-      skip_records_with_error: true,
-      raw: true,
-      info: true,
-      from_line: layout.format.header ? 2 : 1,
-    }),
-  );
   const reject = (line: number, raw: string, problem: string) => {
     rejects.appendBigInt(BigInt(line));
     rejects.appendVarchar(raw);
     rejects.appendVarchar(problem);
     rejects.endRow();
   };
-  parser.on('skip', (error: Error & { lines?: number; raw?: string }) =>
-    reject(error.lines ?? 0, error.raw ?? '', 'malformed'),
-  );
   let ord = 0;
-  for await (const item of parser as AsyncIterable<{
-    record: string[];
-    raw: string;
-    info: { lines: number };
-  }>) {
-    const raw = item.raw.replace(/\r?\n$|\r$/, '');
-    const line = item.info.lines - (raw.match(/\n/g)?.length ?? 0);
-    if (item.record.length !== columnNames.length) {
-      reject(line, raw, 'columns_mismatch');
-      continue;
-    }
-    appender.appendBigInt(BigInt(++ord));
-    appender.appendBigInt(BigInt(line));
-    appender.appendVarchar(raw);
-    for (const value of item.record) appender.appendVarchar(value);
-    appender.endRow();
-  }
+  await readCsvRecords(
+    path,
+    { delimiter: sniffed.delimiter, fromLine: layout.format.header ? 2 : 1 },
+    ({ fields, line, raw }) => {
+      if (fields.length !== columnNames.length) {
+        reject(line, raw, 'columns_mismatch');
+        return;
+      }
+      appender.appendBigInt(BigInt(++ord));
+      appender.appendBigInt(BigInt(line));
+      appender.appendVarchar(raw);
+      for (const value of fields) appender.appendVarchar(value);
+      appender.endRow();
+    },
+    (line, raw) => reject(line, raw, 'malformed'),
+  );
   appender.closeSync();
   rejects.closeSync();
   return ord;

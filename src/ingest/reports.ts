@@ -11,7 +11,7 @@ import { localToUtc } from '../shared/time.ts';
 import type { Store } from '../store/store.ts';
 import { checkTimeZone } from './calls.ts';
 import type { FileSummary } from './model.ts';
-import { hashFile, readHead, transcodeToUtf8 } from './source.ts';
+import { hashFile, readCsvRecords, readHead, transcodeToUtf8 } from './source.ts';
 
 const phones = new PhoneNormaliser();
 
@@ -92,54 +92,31 @@ export async function ingestReportFile(
       bad.appendVarchar(en);
       bad.endRow();
     };
-    const parser = createReadStream(readable).pipe(
-      parse({
-        delimiter: sniffed.delimiter,
-        bom: true,
-        relax_column_count: true,
-        skip_empty_lines: true,
-        skip_records_with_error: true,
-        raw: true,
-        info: true,
-        from_line: 2,
-      }),
-    );
-    parser.on('skip', (error: Error & { lines?: number; raw?: string }) =>
-      reject(
-        error.lines ?? 0,
-        null,
-        error.raw ?? '',
-        'malformed',
-        'ligne CSV mal formée',
-        'malformed CSV row',
-      ),
-    );
     const toUtc = (local: string) => localToUtc(local, timeZone);
-    for await (const item of parser as AsyncIterable<{
-      record: string[];
-      raw: string;
-      info: { lines: number };
-    }>) {
-      const raw = item.raw.replace(/\r?\n$|\r$/, '');
-      const line = item.info.lines - (raw.match(/\n/g)?.length ?? 0);
-      const row = Object.fromEntries(header.map((name, i) => [name, item.record[i]]));
-      const parsed = parseReportRow(row, (n) => phones.normalise(n), toUtc);
-      if (!parsed.ok) {
-        reject(line, parsed.problem.field, raw, parsed.problem.code, parsed.problem.fr, parsed.problem.en);
-        continue;
-      }
-      const r = parsed.report;
-      good.appendBigInt(BigInt(line));
-      good.appendVarchar(r.number);
-      good.appendVarchar(r.reportedAt.toISOString());
-      good.appendVarchar(r.source);
-      if (r.category === null) good.appendNull();
-      else good.appendVarchar(r.category);
-      if (r.comment === null) good.appendNull();
-      else good.appendVarchar(r.comment);
-      good.appendInteger(r.count);
-      good.endRow();
-    }
+    await readCsvRecords(
+      readable,
+      { delimiter: sniffed.delimiter, fromLine: 2 },
+      ({ fields, line, raw }) => {
+        const row = Object.fromEntries(header.map((name, i) => [name, fields[i]]));
+        const parsed = parseReportRow(row, (n) => phones.normalise(n), toUtc);
+        if (!parsed.ok) {
+          reject(line, parsed.problem.field, raw, parsed.problem.code, parsed.problem.fr, parsed.problem.en);
+          return;
+        }
+        const r = parsed.report;
+        good.appendBigInt(BigInt(line));
+        good.appendVarchar(r.number);
+        good.appendVarchar(r.reportedAt.toISOString());
+        good.appendVarchar(r.source);
+        if (r.category === null) good.appendNull();
+        else good.appendVarchar(r.category);
+        if (r.comment === null) good.appendNull();
+        else good.appendVarchar(r.comment);
+        good.appendInteger(r.count);
+        good.endRow();
+      },
+      (line, raw) => reject(line, null, raw, 'malformed', 'ligne CSV mal formée', 'malformed CSV row'),
+    );
     good.closeSync();
     bad.closeSync();
     return await store.transaction(async () => {

@@ -3,6 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
+import { parse } from 'csv-parse';
 import { UsageError } from '../shared/errors.ts';
 
 const HEAD_BYTES = 64 * 1024;
@@ -105,4 +106,49 @@ export async function locateRecords(
     }
   }
   if (capture !== undefined && length > 0) onRecord(record, startLine, Buffer.from(capture).toString('utf8'));
+}
+
+/** One CSV record read by `readCsvRecords`, with the physical line it starts on and its raw text. */
+export interface CsvRecord {
+  readonly fields: readonly string[];
+  readonly line: number;
+  readonly raw: string;
+}
+
+/**
+ * Streams a CSV file's records with csv-parse, tolerant of what real exports contain: a malformed row
+ * (broken quotes) is handed to `onMalformed` with its line and text, and reading goes on.
+ */
+export async function readCsvRecords(
+  path: string,
+  options: { readonly delimiter: string; readonly fromLine: number },
+  onRecord: (record: CsvRecord) => void,
+  onMalformed: (line: number, raw: string) => void,
+): Promise<void> {
+  const parser = createReadStream(path).pipe(
+    parse({
+      delimiter: options.delimiter,
+      bom: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+      skip_records_with_error: true,
+      raw: true,
+      info: true,
+      from_line: options.fromLine,
+    }),
+  );
+  parser.on('skip', (error: Error & { lines?: number; raw?: string }) =>
+    onMalformed(error.lines ?? 0, error.raw ?? ''),
+  );
+  for await (const item of parser as AsyncIterable<{
+    record: string[];
+    raw: string;
+    info: { lines: number };
+  }>) {
+    const raw = item.raw.replace(/\r?\n$|\r$/, '');
+    // csv-parse counts the lines read so far; a record with quoted newlines started that many lines earlier.
+    const line = item.info.lines - (raw.match(/\n/g)?.length ?? 0);
+    onRecord({ fields: item.record, line, raw });
+  }
 }

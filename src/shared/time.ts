@@ -44,8 +44,23 @@ export function formatLocal(instant: Date, timeZone: string): string {
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
 }
 
-/** The zone's offset from UTC at an instant, in minutes (Paris in winter: 60). */
+const offsets = new Map<string, number>();
+const QUARTER_HOUR = 900_000;
+
+/**
+ * The zone's offset from UTC at an instant, in minutes (Paris in winter: 60). Cached per zone and UTC
+ * quarter-hour: offsets change only on a quarter-hour (Newfoundland's at :30 UTC, Nepal's at :15).
+ */
 export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
-  const local = new Date(`${formatLocal(instant, timeZone)}Z`);
-  return Math.round((local.getTime() - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+  const slot = Math.floor(instant.getTime() / QUARTER_HOUR);
+  const key = `${timeZone}|${slot}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const at = new Date(slot * QUARTER_HOUR);
+    const local = new Date(`${formatLocal(at, timeZone)}Z`);
+    offset = Math.round((local.getTime() - at.getTime()) / 60_000);
+    if (offsets.size > 200_000) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
 }

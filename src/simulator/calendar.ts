@@ -4,6 +4,8 @@
  * second opinion and not a copy).
  */
 
+import { zoneOffsetMinutes } from '../shared/time.ts';
+
 export const DAY = 86_400;
 
 export type Territory = 'metropole' | 'guadeloupe' | 'martinique' | 'guyane' | 'reunion' | 'mayotte';
@@ -17,42 +19,9 @@ export const TERRITORY_ZONES: Readonly<Record<Territory, string>> = {
   mayotte: 'Indian/Mayotte',
 };
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-const offsets = new Map<string, number>();
-
-function formatter(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (f === undefined) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(zone, f);
-  }
-  return f;
-}
-
-/** Seconds to add to UTC to get the zone's wall clock at `utc` (cached per zone and hour: offsets change on the hour). */
+/** Seconds to add to UTC to get the zone's wall clock at `utc` (seconds). */
 export function zoneOffset(zone: string, utc: number): number {
-  const hour = Math.floor(utc / 3600);
-  const key = `${zone}|${hour}`;
-  let offset = offsets.get(key);
-  if (offset === undefined) {
-    const parts = formatter(zone).formatToParts(new Date(hour * 3600 * 1000));
-    const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-    const local =
-      Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) / 1000;
-    offset = local - hour * 3600;
-    if (offsets.size > 200_000) offsets.clear();
-    offsets.set(key, offset);
-  }
-  return offset;
+  return zoneOffsetMinutes(new Date(utc * 1000), zone) * 60;
 }
 
 /** The UTC instant of a wall-clock time (`local` seconds as if UTC) in `zone`; for the times the simulator uses (never in a DST gap). */
