@@ -16,6 +16,7 @@ const COMMANDS: readonly (readonly [readonly string[], () => Promise<Register>])
   [['check'], async () => (await import('./check.ts')).registerCheck],
   [['simulate'], async () => (await import('./simulate.ts')).registerSimulate],
   [['registry'], async () => (await import('./registry.ts')).registerRegistry],
+  [['alerts', 'alert'], async () => (await import('./alerts.ts')).registerAlerts],
 ];
 
 /** Registers the command named `verb` when it is known, else every command (help, unknown verbs). */
