@@ -1,5 +1,5 @@
-import Holidays from 'date-holidays';
 import type { Territory } from '../numbering/model.ts';
+import { HOLIDAY_LOCAL, HOLIDAY_NAMES, HOLIDAY_NATIONAL, HOLIDAY_TABLE_YEARS } from './holidays-table.ts';
 
 /** Where a callee's holidays come from: a territory, or metropolitan France's Alsace-Moselle. */
 export type HolidayZone = Territory | 'alsace_moselle';
@@ -11,18 +11,6 @@ export interface Holiday {
   /** `national`: the 11 days of L3133-1 (`hours.holiday`); `local`: the zone's own (`hours.local_holiday`). */
   readonly kind: 'national' | 'local';
 }
-
-/** date-holidays' state of each zone (FR country); zones without one get the national list only. */
-const STATES: Partial<Record<HolidayZone, string>> = {
-  alsace_moselle: '57',
-  guadeloupe: 'GP',
-  martinique: 'MQ',
-  guyane: 'GF',
-  reunion: 'RE',
-  mayotte: 'YT',
-  saint_martin: 'MF',
-  saint_barthelemy: 'BL',
-};
 
 /**
  * law.md's corrections to date-holidays: Saint-Martin has observed abolition day on 28 May since 2018
@@ -47,31 +35,50 @@ export const HOLIDAY_CORRECTIONS: readonly Correction[] = [
   { zone: 'martinique', drop: 'easter -2' },
 ];
 
-interface LibraryHoliday {
-  readonly date: string;
-  readonly name: string;
-  readonly type: string;
-  readonly rule: string;
+/** Holidays of a year outside the generated table (holidays-library.ts registers date-holidays). */
+export type HolidaySource = (zone: HolidayZone, year: number) => readonly Holiday[];
+
+let fallback: HolidaySource | undefined;
+
+/** Lets an edge provide the years the generated table does not cover (see `libraryHolidaysOf`). */
+export function registerHolidaySource(source: HolidaySource): void {
+  fallback = source;
+  cache.clear();
 }
 
-let national: Holidays | undefined;
-const byZone = new Map<HolidayZone, Holidays>();
+/** Whether `year`'s holidays come from the generated table (no library needed). */
+export function holidayYearTabulated(year: number): boolean {
+  return year >= HOLIDAY_TABLE_YEARS[0] && year <= HOLIDAY_TABLE_YEARS[1];
+}
+
 const cache = new Map<string, ReadonlyMap<string, Holiday>>();
 
-function library(zone: HolidayZone): { nationalLib: Holidays; zoneLib: Holidays | undefined } {
-  national ??= new Holidays('FR');
-  const state = STATES[zone];
-  if (state === undefined) return { nationalLib: national, zoneLib: undefined };
-  let lib = byZone.get(zone);
-  if (lib === undefined) {
-    lib = new Holidays('FR', state);
-    byZone.set(zone, lib);
-  }
-  return { nationalLib: national, zoneLib: lib };
+let nationalYears: readonly string[] | undefined;
+const localYears = new Map<HolidayZone, readonly string[]>();
+
+function decode(entries: string, year: number, kind: Holiday['kind']): Holiday[] {
+  const prefix = `${String(year).padStart(4, '0')}-`;
+  return entries === ''
+    ? []
+    : entries.split(',').map((entry) => ({
+        date: `${prefix}${entry.slice(0, 2)}-${entry.slice(2, 4)}`,
+        name: HOLIDAY_NAMES[Number(entry.slice(4))] ?? '',
+        kind,
+      }));
 }
 
-function publicHolidays(lib: Holidays, year: number): LibraryHoliday[] {
-  return (lib.getHolidays(year, 'fr') as LibraryHoliday[]).filter((h) => h.type === 'public');
+/** One zone-year of the generated table, sorted by date. */
+function fromTable(zone: HolidayZone, year: number): Holiday[] {
+  const i = year - HOLIDAY_TABLE_YEARS[0];
+  nationalYears ??= HOLIDAY_NATIONAL.split('|');
+  let local = localYears.get(zone);
+  if (local === undefined) {
+    local = HOLIDAY_LOCAL[zone].split('|');
+    localYears.set(zone, local);
+  }
+  return [...decode(nationalYears[i] ?? '', year, 'national'), ...decode(local[i] ?? '', year, 'local')].sort(
+    (a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0),
+  );
 }
 
 /** Every public holiday of `zone` in `year`, keyed by `YYYY-MM-DD`. */
@@ -79,30 +86,16 @@ export function holidaysOf(zone: HolidayZone, year: number): ReadonlyMap<string,
   const key = `${zone}:${year}`;
   const cached = cache.get(key);
   if (cached !== undefined) return cached;
-  const { nationalLib, zoneLib } = library(zone);
-  const result = new Map<string, Holiday>();
-  for (const h of publicHolidays(nationalLib, year)) {
-    const date = h.date.slice(0, 10);
-    result.set(date, { date, name: h.name, kind: 'national' });
-  }
-  if (zoneLib !== undefined) {
-    const corrections = HOLIDAY_CORRECTIONS.filter((c) => c.zone === zone);
-    for (const h of publicHolidays(zoneLib, year)) {
-      const date = h.date.slice(0, 10);
-      if (result.has(date)) continue;
-      const correction = corrections.find((c) => c.drop === h.rule);
-      if (correction === undefined) {
-        result.set(date, { date, name: h.name, kind: 'local' });
-      } else if (correction.replaceWith !== undefined) {
-        const moved = `${String(year).padStart(4, '0')}-${correction.replaceWith.monthDay}`;
-        if (!result.has(moved))
-          result.set(moved, { date: moved, name: correction.replaceWith.name, kind: 'local' });
-      }
-    }
-  }
-  const sorted = new Map([...result.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  cache.set(key, sorted);
-  return sorted;
+  let list: readonly Holiday[];
+  if (holidayYearTabulated(year)) list = fromTable(zone, year);
+  else if (fallback !== undefined) list = fallback(zone, year);
+  else
+    throw new RangeError(
+      `no holiday data for ${year}: the table covers ${HOLIDAY_TABLE_YEARS.join('–')} (register holidays-library.ts)`,
+    );
+  const result = new Map(list.map((h) => [h.date, h] as const));
+  cache.set(key, result);
+  return result;
 }
 
 /** The holiday on local date `date` (`YYYY-MM-DD`) in `zone`, if any. */

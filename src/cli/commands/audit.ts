@@ -3,6 +3,7 @@ import { type Command, Option } from 'commander';
 import { auditStoredCalls } from '../../audit/stored.ts';
 import type { Environment } from '../../config/env.ts';
 import { auditCalls, type LawFacts, type Violation } from '../../law/evaluate.ts';
+import { registerHolidaySource } from '../../law/holidays.ts';
 import { DEFAULT_RULES, mergeRuleConfig, RuleConfigError, type RuleSet } from '../../law/rules.ts';
 import { zonedToUtc } from '../../law/time.ts';
 import { describeNumber } from '../../numbering/describe.ts';
@@ -184,6 +185,11 @@ function numberingLocation(env: Environment): NumberingLocation {
   return 'numberingDir' in env && typeof env.numberingDir === 'string' && env.numberingDir !== ''
     ? { dir: env.numberingDir }
     : {};
+}
+
+/** date-holidays itself, for the years the generated holiday table does not cover (~120 ms to load). */
+export async function registerHolidayLibrary(): Promise<void> {
+  registerHolidaySource((await import('../../law/holidays-library.ts')).libraryHolidaysOf);
 }
 
 /** The law engine's facts: the numbering core over the ARCEP copy in use, and the registry's indexes. */
@@ -433,6 +439,7 @@ export function registerAudit(program: Command, ctx: CliContext): void {
       throw new UsageError(`--timezone ${flags.timezone}: not an IANA time zone (Europe/Paris)`);
     }
     const rules = loadRules(flags.rules);
+    await registerHolidayLibrary();
     if (flags.calls === undefined) {
       await auditStore(ctx, flags, rules);
       return;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { storedHistory } from '../../audit/stored.ts';
 import { checkCall, type ProposedCall } from '../../law/evaluate.ts';
+import { holidayYearTabulated } from '../../law/holidays.ts';
 import { normalisePhone } from '../../numbering/phone.ts';
 import type { CallRecord } from '../../records/model.ts';
 import { PURPOSES, type Purpose } from '../../records/model.ts';
@@ -16,6 +17,7 @@ import {
   loadRegistryFromFlags,
   loadRules,
   type RegistryFlags,
+  registerHolidayLibrary,
   reportRowErrors,
 } from './audit.ts';
 
@@ -66,6 +68,8 @@ export function registerCheck(program: Command, ctx: CliContext): void {
       at = new Date(parsed.value.ms);
     }
     const rules = loadRules(flags.rules);
+    const year = at.getUTCFullYear();
+    if (!holidayYearTabulated(year - 1) || !holidayYearTabulated(year + 1)) await registerHolidayLibrary();
     const files =
       hasRegistryFlags(flags) || flags.db === undefined ? loadRegistryFromFlags(flags) : undefined;
     if (files !== undefined) reportRowErrors(ctx, files.errors);
