@@ -1,6 +1,6 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { type ArcepIndex, attributionOf } from './arcep.ts';
 import type { Attribution, LineType, NumberInfo, Territory } from './model.ts';
+import { libphonenumber } from './libphonenumber.ts';
 import { normalisePhone } from './phone.ts';
 
 /** Every French territory, metropolitan first. */
@@ -221,7 +221,7 @@ export function formatFrench(national: string): string {
 }
 
 function formatForeign(e164: string): string {
-  return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
+  return libphonenumber().parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
 }
 
 function canonical(number: string): string | null {
