@@ -405,7 +405,12 @@ async function commit(
   const fileId = created?.id ?? 0;
   // Merging legs needs each row's position; otherwise the rows stream faster unnumbered.
   const insertRows = rowsOf(input.mergesLegs ? source.numbered : source.unnumbered);
-  // Rows already stored from earlier files are duplicates. DuckDB answers an INSERT with its row count.
+  // Rows already stored from earlier files are duplicates; on an empty table there are none to look for.
+  const anyStored = await store.one('SELECT 1 AS stored FROM calls LIMIT 1');
+  const notStoredYet = anyStored
+    ? 'WHERE NOT EXISTS (SELECT 1 FROM calls k WHERE k.provider = c.provider AND k.call_id = c.call_id)'
+    : '';
+  // DuckDB answers an INSERT with the number of rows it inserted.
   const inserted = await store.one<{ Count: bigint }>(
     `INSERT INTO calls
      SELECT provider, call_id, started_at, caller, callee, direction, outcome, short,
@@ -414,7 +419,7 @@ async function commit(
             CASE WHEN dst_gap THEN 'gap' WHEN dst_overlap THEN 'overlap' END, $1, ord
      FROM (SELECT * REPLACE (coalesce(provider, '') AS provider) FROM ${insertRows}
            WHERE problem_code IS NULL AND NOT merged) c
-     WHERE NOT EXISTS (SELECT 1 FROM calls k WHERE k.provider = c.provider AND k.call_id = c.call_id)`,
+     ${notStoredYet}`,
     [fileId],
   );
   let stored = Number(inserted?.Count ?? 0);
