@@ -2,7 +2,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { ingestFile } from '../src/ingest/calls.ts';
 import { openStore } from '../src/store/store.ts';
 
-const [mode, file, db] = process.argv.slice(2);
+const [mode, file, db, provider = 'bench'] = process.argv.slice(2);
 if (mode === undefined || file === undefined || db === undefined)
   throw new Error('usage: ingest-child baseline|vigie FILE DB');
 const started = performance.now();
@@ -18,7 +18,7 @@ if (mode === 'baseline') {
   instance.closeSync();
 } else {
   const store = await openStore({ path: db });
-  const summary = await ingestFile(store, file, {});
+  const summary = await ingestFile(store, file, { provider });
   detail = `stored ${summary.stored}, quarantined ${summary.quarantined}, duplicates ${summary.duplicates}`;
   store.close();
 }

@@ -26,7 +26,7 @@ const OUTCOMES: readonly [string, number, string][] = [
 ];
 
 /** One canonical CSV row, as a provider's dialer would write it. */
-export function canonicalRow(i: number, random: () => number, startMs: number): string {
+export function canonicalRow(i: number, random: () => number, startMs: number, idPrefix = 'call'): string {
   const caller = `+3316200${String(Math.floor(random() * 400)).padStart(4, '0')}`;
   const callee = `+336${String(10_000_000 + Math.floor(random() * 2_000_000)).padStart(8, '0')}`;
   let r = random();
@@ -43,18 +43,23 @@ export function canonicalRow(i: number, random: () => number, startMs: number): 
   const iso = `${started.toISOString().slice(0, 19)}Z`;
   const talk = answered ? (random() * 300).toFixed(1) : '0';
   const ring = (random() * 30).toFixed(0);
-  return `call-${i},${iso},${caller},${callee},outbound,${pick[0]},${ring},${talk},bench-provider,enerlux,winter,prospecting,${random() < 0.01 ? 'true' : 'false'},${pick[2]}`;
+  return `${idPrefix}-${i},${iso},${caller},${callee},outbound,${pick[0]},${ring},${talk},bench-provider,enerlux,winter,prospecting,${random() < 0.01 ? 'true' : 'false'},${pick[2]}`;
 }
 
 /** Writes `rows` canonical call records to `path`, streaming (bounded memory whatever the size). */
-export async function writeCanonicalFile(path: string, rows: number, seed = 1): Promise<void> {
+export async function writeCanonicalFile(
+  path: string,
+  rows: number,
+  seed = 1,
+  idPrefix = 'call',
+): Promise<void> {
   const random = prng(seed);
   const out = createWriteStream(path);
   const startMs = Date.UTC(2026, 9, 1, 8, 0, 0);
   out.write(`${CANONICAL_HEADER}\n`);
   let chunk: string[] = [];
   for (let i = 0; i < rows; i++) {
-    chunk.push(canonicalRow(i, random, startMs));
+    chunk.push(canonicalRow(i, random, startMs, idPrefix));
     if (chunk.length === 10_000) {
       if (!out.write(`${chunk.join('\n')}\n`)) await once(out, 'drain');
       chunk = [];
