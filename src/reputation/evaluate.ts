@@ -78,6 +78,24 @@ export interface AssessInput {
   /** First and last day with calls over all history (the rollup may hold more than `days`). */
   readonly firstDay?: string | null;
   readonly lastDay?: string | null;
+  /** Median 7-day answer rate of the numbers on `asOf` (see `peerAnswerRate`). */
+  readonly peerAnswerRate?: number | null;
+}
+
+/** The median 7-day answer rate of the numbers with enough attempts, or null. */
+export function peerAnswerRate(
+  all: readonly { days: readonly DayFigures[] }[],
+  asOf: string,
+  minAttempts: number,
+): number | null {
+  const rates = all
+    .map((n) => sumWindow(n.days, addDays(asOf, -6), asOf))
+    .filter((w) => w.attempts >= minAttempts)
+    .map((w) => w.answered / w.attempts)
+    .sort((a, b) => a - b);
+  if (rates.length === 0) return null;
+  const mid = Math.floor(rates.length / 2);
+  return rates.length % 2 === 1 ? (rates[mid] ?? null) : ((rates[mid - 1] ?? 0) + (rates[mid] ?? 0)) / 2;
 }
 
 function distinctOf(days: readonly DayFigures[], pick: (d: DayFigures) => readonly string[]): string[] {
@@ -108,7 +126,11 @@ export function assessNumber(input: AssessInput): Assessment {
     thresholds: [thresholds.reportRateWarning, thresholds.reportRateCritical],
     minAttempts: thresholds.minAttempts,
   });
-  const score = scoreNumber(windows, { cap: thresholds.dailyCap, minAttempts: thresholds.minAttempts });
+  const score = scoreNumber(windows, {
+    cap: thresholds.dailyCap,
+    minAttempts: thresholds.minAttempts,
+    peerAnswerRate: input.peerAnswerRate ?? null,
+  });
   // The ramp (if any) sets the cap; it depends only on the operator's actions, not on the data status.
   const operator = resolveStatus('active', input.actions, asOf, thresholds.dailyCap, (d) =>
     damageOf(peakRate(d), thresholds),

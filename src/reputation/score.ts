@@ -53,7 +53,7 @@ export const ANSWER_DROP_FULL = 0.15;
 
 function clamp01(x: number): number {
   if (!Number.isFinite(x) || x <= 0) return 0;
-  return x >= 1 ? 1 : x;
+  return Math.min(x, 1);
 }
 
 function factor(
@@ -73,6 +73,8 @@ function factor(
 export interface ScoreOptions {
   readonly cap: number;
   readonly minAttempts: number;
+  /** The median 7-day answer rate of the other numbers: a number burnt from its first day has no own baseline. */
+  readonly peerAnswerRate?: number | null;
 }
 
 /**
@@ -85,8 +87,10 @@ export function scoreNumber(w: NumberWindows, options: ScoreOptions): Score {
   const enough = l.attempts >= options.minAttempts;
   const shrunk = l.reports / (l.attempts + REPORT_PRIOR_ATTEMPTS);
   const answerNow = ratio(l.answered, l.attempts);
-  const answerBase =
+  const ownBase =
     w.baseline.attempts >= options.minAttempts ? ratio(w.baseline.answered, w.baseline.attempts) : null;
+  const peer = options.peerAnswerRate ?? null;
+  const answerBase = ownBase === null ? peer : peer === null ? ownBase : Math.max(ownBase, peer);
   const drop = enough && answerNow !== null && answerBase !== null ? answerBase - answerNow : null;
   const shortShare = l.answered >= 20 ? ratio(l.shortAnswered, l.answered) : null;
   const blockedShare = enough ? ratio(l.blocked + l.failedZero, l.attempts) : null;
@@ -107,10 +111,10 @@ export function scoreNumber(w: NumberWindows, options: ScoreOptions): Score {
     ),
     factor(
       'answer_drop',
-      'baisse du taux de décroché (7 j contre j-27…j-7)',
+      'baisse du taux de décroché (7 j contre j-27…j-7 ou la médiane des numéros)',
       drop,
       (drop ?? 0) / ANSWER_DROP_FULL,
-      `${pct(answerNow)} (${l.answered}/${l.attempts}) contre ${pct(answerBase)} (${w.baseline.answered}/${w.baseline.attempts})`,
+      `${pct(answerNow)} (${l.answered}/${l.attempts}) contre ${pct(answerBase)} (${answerBase !== null && answerBase === peer ? 'médiane des autres numéros' : `${w.baseline.answered}/${w.baseline.attempts}`})`,
       l.attempts + w.baseline.attempts,
     ),
     factor(

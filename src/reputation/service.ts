@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
-import type { AlertCondition } from '../alerts/model.ts';
+import { type SyncResult, syncAlerts } from '../alerts/inbox.ts';
+import type { AlertCondition, AlertRule } from '../alerts/model.ts';
 import { UsageError } from '../shared/errors.ts';
 import type { Store } from '../store/store.ts';
 import { providerConditions } from './conditions.ts';
 import { parseReputationConfig } from './config.ts';
 import { addDays, dayNumber } from './dates.ts';
-import { type Assessment, assessNumber, thresholdsFor } from './evaluate.ts';
+import { type Assessment, assessNumber, peerAnswerRate, thresholdsFor } from './evaluate.ts';
 import { DEFAULT_CONFIG, type OperatorAction, type ReputationConfig } from './model.ts';
 import {
   daysSince,
@@ -109,6 +110,11 @@ export async function assessAll(store: Store, asOf: string, config: ReputationCo
   const numbers = new Set<string>();
   for (const [number, list] of days) if (list.some((d) => d.day > addDays(asOf, -28))) numbers.add(number);
   for (const a of actions) if (a.day <= asOf) numbers.add(a.number);
+  const peers = peerAnswerRate(
+    [...days.values()].map((list) => ({ days: list })),
+    asOf,
+    config.defaults.minAttempts,
+  );
   return [...numbers].sort().map((number) =>
     assessNumber({
       number,
@@ -118,6 +124,7 @@ export async function assessAll(store: Store, asOf: string, config: ReputationCo
       config,
       firstDay: use.get(number)?.first ?? null,
       lastDay: use.get(number)?.last ?? null,
+      peerAnswerRate: peers,
     }),
   );
 }
@@ -174,4 +181,46 @@ export async function recordAction(
     throw new UsageError(`${input.number} is already ${input.action === 'rest' ? 'resting' : 'suspended'}`);
   }
   await insertAction(store, input);
+}
+
+/** The alert rules the reputation engine owns: the inbox resolves their alerts when no longer reported. */
+export const REPUTATION_RULES = [
+  'answer_rate.drop',
+  'report_rate.warning',
+  'report_rate.critical',
+  'volume.daily_cap',
+  'number.pooled',
+  'reporting.missing',
+] as const satisfies readonly AlertRule[];
+
+export interface ReputationUpdate {
+  readonly refresh: RefreshResult;
+  readonly asOf: string | undefined;
+  readonly conditions: number;
+  readonly autoRested: readonly string[];
+  readonly alerts?: SyncResult;
+}
+
+/**
+ * What runs after each ingest: the rollup refreshed for the touched days, the auto-rest rule, then the
+ * conditions of the most recent day with calls handed to the alert inbox.
+ */
+export async function updateReputation(
+  store: Store,
+  options: { full?: boolean; config?: ReputationConfig; now?: Date; asOf?: string } = {},
+): Promise<ReputationUpdate> {
+  const refresh = await refreshReputation(store, options.full === true ? { full: true } : {});
+  const asOf = await resolveAsOf(store, options.asOf);
+  if (asOf === undefined) return { refresh, asOf, conditions: 0, autoRested: [] };
+  const config = options.config ?? DEFAULT_CONFIG;
+  let assessments = await assessAll(store, asOf, config);
+  const now = options.now ?? new Date();
+  const autoRested = await autoRest(store, assessments, now.toISOString());
+  if (autoRested.length > 0) assessments = await assessAll(store, asOf, config);
+  const conditions = await reputationConditions(store, asOf, config, assessments);
+  const alerts = await syncAlerts(store, conditions, asOf, {
+    rules: REPUTATION_RULES,
+    clock: () => now,
+  });
+  return { refresh, asOf, conditions: conditions.length, autoRested, alerts };
 }

@@ -12,6 +12,7 @@ const COMMANDS: readonly (readonly [readonly string[], () => Promise<Register>])
   [['calls', 'quarantine', 'summary'], async () => (await import('./calls.ts')).registerCalls],
   [['demo'], async () => (await import('./demo.ts')).registerDemo],
   [['number', 'numbering'], async () => (await import('./number-info.ts')).registerNumberInfo],
+  [['numbers', 'recompute', 'number'], async () => (await import('./reputation.ts')).registerReputation],
   [['audit'], async () => (await import('./audit.ts')).registerAudit],
   [['check'], async () => (await import('./check.ts')).registerCheck],
   [['simulate'], async () => (await import('./simulate.ts')).registerSimulate],

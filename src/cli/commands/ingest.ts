@@ -94,6 +94,7 @@ async function runIngest(
       if (!flags.json) ctx.out(describe(summary));
       if (summary.quarantined > 0) ctx.setExitCode(3);
     }
+    await (await import('../../reputation/service.ts')).updateReputation(store);
   } finally {
     store.close();
   }
