@@ -14,6 +14,7 @@ import {
   isAlertSeverity,
   planSync,
   type StoredAlertState,
+  type SyncAction,
   stableJson,
 } from './lifecycle.ts';
 import {
@@ -123,137 +124,7 @@ export async function syncAlerts(
     const stored = await loadStates(store, rules);
     const actions = planSync(stored, conditions, asOf, owned);
     const now = clock().toISOString();
-    const counts = { opened: 0, updated: 0, resolved: 0, reopened: 0, escalated: 0, unchanged: 0, stale: 0 };
-    const notifications: number[] = [];
-    const event = (
-      id: number,
-      action: AlertAction,
-      state: AlertState,
-      severity: AlertSeverity,
-      note: string,
-    ) => insertEvent(store, { alertId: id, at: now, day: asOf, author, action, state, severity, note });
-    const notify = async (
-      id: number,
-      reason: 'opened' | 'reopened' | 'escalated',
-      severity: AlertSeverity,
-    ) => {
-      const row = await store.one<{ id: number }>(
-        'INSERT INTO alert_notifications (alert_id, reason, severity, created_at) VALUES ($1, $2, $3, $4::TIMESTAMPTZ) RETURNING id',
-        [id, reason, severity, now],
-      );
-      if (row) notifications.push(row.id);
-    };
-
-    for (const action of actions) {
-      switch (action.kind) {
-        case 'open': {
-          const c = action.condition;
-          const row = await store.one<{ id: number }>(
-            `INSERT INTO alerts (rule, subject, severity, state, message, evidence, client, provider,
-               first_opened_at, opened_at, updated_at, reopen_count, as_of)
-             VALUES ($1, $2, $3, 'open', $4, $5, $6, $7, $8::TIMESTAMPTZ, $8::TIMESTAMPTZ, $8::TIMESTAMPTZ, 0, $9::DATE)
-             RETURNING id`,
-            [
-              c.rule,
-              c.subject,
-              c.severity,
-              c.message,
-              stableJson(c.evidence),
-              c.client ?? null,
-              c.provider ?? null,
-              now,
-              asOf,
-            ],
-          );
-          if (row === undefined) throw new VigieError('INTERNAL', 'alert insert returned no id');
-          await event(row.id, 'opened', 'open', c.severity, `condition signalée au ${asOf}`);
-          await notify(row.id, 'opened', c.severity);
-          counts.opened++;
-          break;
-        }
-        case 'update': {
-          const c = action.condition;
-          if (!action.changed) {
-            await store.run('UPDATE alerts SET as_of = $2::DATE WHERE id = $1', [action.id, asOf]);
-            counts.unchanged++;
-            break;
-          }
-          await store.run(
-            `UPDATE alerts SET severity = $2, message = $3, evidence = $4, client = $5, provider = $6,
-               updated_at = $7::TIMESTAMPTZ, as_of = $8::DATE WHERE id = $1`,
-            [
-              action.id,
-              c.severity,
-              c.message,
-              stableJson(c.evidence),
-              c.client ?? null,
-              c.provider ?? null,
-              now,
-              asOf,
-            ],
-          );
-          counts.updated++;
-          if (action.severityChange !== null) {
-            const state = await currentState(store, action.id);
-            await event(
-              action.id,
-              action.severityChange,
-              state,
-              c.severity,
-              `gravité ${c.severity} au ${asOf}`,
-            );
-          }
-          if (action.severityChange === 'escalated') {
-            await notify(action.id, 'escalated', c.severity);
-            counts.escalated++;
-          }
-          break;
-        }
-        case 'reopen': {
-          const c = action.condition;
-          await store.run(
-            `UPDATE alerts SET state = 'open', severity = $2, message = $3, evidence = $4, client = $5,
-               provider = $6, opened_at = $7::TIMESTAMPTZ, updated_at = $7::TIMESTAMPTZ,
-               acknowledged_at = NULL, resolved_at = NULL, note = NULL,
-               reopen_count = reopen_count + 1, as_of = $8::DATE WHERE id = $1`,
-            [
-              action.id,
-              c.severity,
-              c.message,
-              stableJson(c.evidence),
-              c.client ?? null,
-              c.provider ?? null,
-              now,
-              asOf,
-            ],
-          );
-          await event(action.id, 'reopened', 'open', c.severity, `condition de nouveau signalée au ${asOf}`);
-          await notify(action.id, 'reopened', c.severity);
-          counts.reopened++;
-          break;
-        }
-        case 'resolve': {
-          const row = await store.one<{ severity: string }>(
-            `UPDATE alerts SET state = 'resolved', resolved_at = $2::TIMESTAMPTZ, as_of = $3::DATE
-             WHERE id = $1 RETURNING severity`,
-            [action.id, now, asOf],
-          );
-          await event(
-            action.id,
-            'resolved',
-            'resolved',
-            asSeverity(row?.severity),
-            `condition levée au ${asOf} (résolution automatique)`,
-          );
-          counts.resolved++;
-          break;
-        }
-        case 'stale':
-          counts.stale++;
-          break;
-      }
-    }
-    return { ...counts, notifications };
+    return applyPlan(store, actions, asOf, now, author);
   };
 
   const result = options.transaction === false ? await work() : await store.transaction(work);
@@ -261,6 +132,166 @@ export async function syncAlerts(
   const { deliverPending } = await import('./deliver.ts');
   const delivery = await deliverPending(store, options.channels, { ...options.delivery, clock });
   return { ...result, delivery };
+}
+
+interface PlanRow {
+  readonly kind: 'open' | 'update' | 'unchanged' | 'reopen' | 'resolve';
+  readonly id: number | null;
+  readonly condition: AlertCondition | null;
+  readonly change: 'escalated' | 'deescalated' | null;
+}
+
+const PLAN_COLUMNS = [
+  'kind',
+  'alert_id',
+  'rule',
+  'subject',
+  'severity',
+  'message',
+  'evidence',
+  'client',
+  'provider',
+  'change',
+] as const;
+
+/**
+ * Applies a plan set-wise (a detector may report thousands of numbers a day): the plan goes to a
+ * temporary table in chunks, then one statement per kind of change.
+ */
+async function applyPlan(
+  store: Store,
+  actions: readonly SyncAction[],
+  asOf: string,
+  now: string,
+  author: string,
+): Promise<Omit<SyncResult, 'delivery'>> {
+  const rows: PlanRow[] = [];
+  let stale = 0;
+  for (const a of actions) {
+    if (a.kind === 'stale') stale++;
+    else if (a.kind === 'open') rows.push({ kind: 'open', id: null, condition: a.condition, change: null });
+    else if (a.kind === 'reopen')
+      rows.push({ kind: 'reopen', id: a.id, condition: a.condition, change: null });
+    else if (a.kind === 'resolve') rows.push({ kind: 'resolve', id: a.id, condition: null, change: null });
+    else
+      rows.push({
+        kind: a.changed ? 'update' : 'unchanged',
+        id: a.id,
+        condition: a.condition,
+        change: a.severityChange,
+      });
+  }
+  const count = (kind: PlanRow['kind']) => rows.filter((r) => r.kind === kind).length;
+  const counts = {
+    opened: count('open'),
+    updated: count('update'),
+    resolved: count('resolve'),
+    reopened: count('reopen'),
+    escalated: rows.filter((r) => r.kind === 'update' && r.change === 'escalated').length,
+    unchanged: count('unchanged'),
+    stale,
+  };
+  if (rows.length === 0) return { ...counts, notifications: [] };
+
+  await store.run(
+    `CREATE OR REPLACE TEMP TABLE alert_sync_plan (kind VARCHAR, alert_id INTEGER, rule VARCHAR,
+       subject VARCHAR, severity VARCHAR, message VARCHAR, evidence VARCHAR, client VARCHAR,
+       provider VARCHAR, change VARCHAR)`,
+  );
+  try {
+    const chunk = 250;
+    for (let start = 0; start < rows.length; start += chunk) {
+      const part = rows.slice(start, start + chunk);
+      const params: (string | number | null)[] = [];
+      const tuples = part.map((r, i) => {
+        const c = r.condition;
+        params.push(
+          r.kind,
+          r.id,
+          c?.rule ?? null,
+          c?.subject ?? null,
+          c?.severity ?? null,
+          c?.message ?? null,
+          c === null ? null : stableJson(c.evidence),
+          c?.client ?? null,
+          c?.provider ?? null,
+          r.change,
+        );
+        const base = i * PLAN_COLUMNS.length;
+        return `(${PLAN_COLUMNS.map((_, j) => `$${base + j + 1}`).join(', ')})`;
+      });
+      await store.run(`INSERT INTO alert_sync_plan VALUES ${tuples.join(', ')}`, params);
+    }
+    const p = { now, asOf, author };
+    // New alerts, then their ids back into the plan so that events and notifications can join on them.
+    await store.run(
+      `INSERT INTO alerts (rule, subject, severity, state, message, evidence, client, provider,
+         first_opened_at, opened_at, updated_at, reopen_count, as_of)
+       SELECT rule, subject, severity, 'open', message, evidence, client, provider,
+         $now::TIMESTAMPTZ, $now::TIMESTAMPTZ, $now::TIMESTAMPTZ, 0, $asOf::DATE
+       FROM alert_sync_plan WHERE kind = 'open'`,
+      { now, asOf },
+    );
+    await store.run(
+      `UPDATE alert_sync_plan SET alert_id = a.id FROM alerts a
+       WHERE alert_sync_plan.kind = 'open' AND a.rule = alert_sync_plan.rule AND a.subject = alert_sync_plan.subject`,
+    );
+    await store.run(
+      `UPDATE alerts SET severity = p.severity, message = p.message, evidence = p.evidence,
+         client = p.client, provider = p.provider, updated_at = $now::TIMESTAMPTZ, as_of = $asOf::DATE
+       FROM alert_sync_plan p WHERE alerts.id = p.alert_id AND p.kind = 'update'`,
+      { now, asOf },
+    );
+    await store.run(
+      `UPDATE alerts SET as_of = $asOf::DATE
+       FROM alert_sync_plan p WHERE alerts.id = p.alert_id AND p.kind = 'unchanged'`,
+      { asOf },
+    );
+    await store.run(
+      `UPDATE alerts SET state = 'open', severity = p.severity, message = p.message, evidence = p.evidence,
+         client = p.client, provider = p.provider, opened_at = $now::TIMESTAMPTZ,
+         updated_at = $now::TIMESTAMPTZ, acknowledged_at = NULL, resolved_at = NULL, note = NULL,
+         reopen_count = reopen_count + 1, as_of = $asOf::DATE
+       FROM alert_sync_plan p WHERE alerts.id = p.alert_id AND p.kind = 'reopen'`,
+      { now, asOf },
+    );
+    await store.run(
+      `UPDATE alerts SET state = 'resolved', resolved_at = $now::TIMESTAMPTZ, as_of = $asOf::DATE
+       FROM alert_sync_plan p WHERE alerts.id = p.alert_id AND p.kind = 'resolve'`,
+      { now, asOf },
+    );
+    // The history: one event per state or severity change, with the state after it.
+    await store.run(
+      `INSERT INTO alert_events (alert_id, occurred_at, on_day, author, action, state, severity, note)
+       SELECT a.id, $now::TIMESTAMPTZ, $asOf::DATE, $author,
+         CASE p.kind WHEN 'open' THEN 'opened' WHEN 'reopen' THEN 'reopened' WHEN 'resolve' THEN 'resolved'
+           ELSE p.change END,
+         a.state, a.severity,
+         CASE p.kind
+           WHEN 'open' THEN 'condition signalée au ' || $asOf
+           WHEN 'reopen' THEN 'condition de nouveau signalée au ' || $asOf
+           WHEN 'resolve' THEN 'condition levée au ' || $asOf || ' (résolution automatique)'
+           ELSE 'gravité ' || a.severity || ' au ' || $asOf END
+       FROM alert_sync_plan p JOIN alerts a ON a.id = p.alert_id
+       WHERE p.kind IN ('open', 'reopen', 'resolve') OR (p.kind = 'update' AND p.change IS NOT NULL)
+       ORDER BY p.alert_id`,
+      p,
+    );
+    const notified = await store.all<{ id: number }>(
+      `INSERT INTO alert_notifications (alert_id, reason, severity, created_at)
+       SELECT p.alert_id,
+         CASE p.kind WHEN 'open' THEN 'opened' WHEN 'reopen' THEN 'reopened' ELSE 'escalated' END,
+         p.severity, $now::TIMESTAMPTZ
+       FROM alert_sync_plan p
+       WHERE p.kind IN ('open', 'reopen') OR (p.kind = 'update' AND p.change = 'escalated')
+       ORDER BY p.alert_id
+       RETURNING id`,
+      { now },
+    );
+    return { ...counts, notifications: notified.map((n) => n.id).sort((a, b) => a - b) };
+  } finally {
+    await store.run('DROP TABLE IF EXISTS alert_sync_plan');
+  }
 }
 
 async function loadStates(store: Store, rules: readonly AlertRule[]): Promise<StoredAlertState[]> {
@@ -295,11 +326,6 @@ async function loadStates(store: Store, rules: readonly AlertRule[]): Promise<St
     provider: r.provider,
     asOf: r.as_of,
   }));
-}
-
-async function currentState(store: Store, id: number): Promise<AlertState> {
-  const row = await store.one<{ state: string }>('SELECT state FROM alerts WHERE id = $1', [id]);
-  return asState(row?.state);
 }
 
 async function insertEvent(store: Store, e: Omit<AlertEvent, 'id'>): Promise<void> {

@@ -210,6 +210,33 @@ describe('syncAlerts: deduplication and the automatic lifecycle', () => {
     expect(await listAlerts(store)).toMatchObject([{ state: 'open', evidence: { attempts: 180 } }]);
   });
 
+  it('handles a day of many numbers at once (the plan is applied in chunks, set-wise)', async () => {
+    const many = (d: number) =>
+      Array.from({ length: 600 }, (_, i) =>
+        condition(
+          'volume.daily_cap',
+          `+3316${String(i).padStart(7, '0')}`,
+          i % 3 === 0 ? 'critical' : 'warning',
+          {
+            attempts: 151 + i + d,
+          },
+        ),
+      );
+    const first = await syncAlerts(store, many(0), '2026-11-20');
+    expect(first).toMatchObject({ opened: 600 });
+    expect(first.notifications).toHaveLength(600);
+    expect(await syncAlerts(store, many(1), '2026-11-21')).toMatchObject({ updated: 600, unchanged: 0 });
+    expect(await syncAlerts(store, many(1).slice(0, 100), '2026-11-22')).toMatchObject({
+      unchanged: 100,
+      resolved: 500,
+    });
+    const alerts = await listAlerts(store, { open: true });
+    expect(alerts).toHaveLength(100);
+    expect(alerts[0]).toMatchObject({ severity: 'critical', evidence: { attempts: 152 } });
+    const events = await store.one<{ n: bigint }>('SELECT count(*) AS n FROM alert_events');
+    expect(Number(events?.n)).toBe(1100);
+  });
+
   it.each(ALERT_RULES)('accepts rule %s', async (rule) => {
     const result = await syncAlerts(store, [condition(rule, 'provider:atlas', 'critical')], '2026-11-22');
     expect(result.opened).toBe(1);
