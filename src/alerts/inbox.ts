@@ -63,7 +63,10 @@ export interface SyncOptions {
   readonly clock?: Clock;
   /** Author of the events; default `vigie`. */
   readonly author?: string;
-  /** Run in a transaction of its own (default); pass false when the caller already holds one. */
+  /**
+   * Run in a transaction (default): its own, or the caller's when one is already open on the store's
+   * connection. `false` runs the statements as they come.
+   */
   readonly transaction?: boolean;
   /** When given, the pending notifications are delivered to these channels after the commit. */
   readonly channels?: readonly Channel[];
@@ -127,11 +130,20 @@ export async function syncAlerts(
     return applyPlan(store, actions, asOf, now, author);
   };
 
-  const result = options.transaction === false ? await work() : await store.transaction(work);
+  const result = options.transaction === false ? await work() : await withTransaction(store, work);
   if (options.channels === undefined || options.channels.length === 0) return result;
   const { deliverPending } = await import('./deliver.ts');
   const delivery = await deliverPending(store, options.channels, { ...options.delivery, clock });
   return { ...result, delivery };
+}
+
+/** `work` in a transaction of its own, or inside the one the caller already opened (then the caller commits). */
+async function withTransaction<T>(store: Store, work: () => Promise<T>): Promise<T> {
+  // A failed BEGIN would abort the caller's transaction, so ask instead: in autocommit mode every
+  // statement has a transaction id of its own; inside a transaction two statements share one.
+  const txid = async () => (await store.one<{ t: bigint }>('SELECT txid_current() AS t'))?.t;
+  if ((await txid()) === (await txid())) return work();
+  return store.transaction(work);
 }
 
 interface PlanRow {

@@ -237,6 +237,18 @@ describe('syncAlerts: deduplication and the automatic lifecycle', () => {
     expect(Number(events?.n)).toBe(1100);
   });
 
+  it('joins the transaction of a caller that already holds one (the reputation refresh after an ingest)', async () => {
+    await expect(
+      store.transaction(async () => {
+        await syncAlerts(store, [condition('volume.daily_cap', 'a')], '2026-11-22');
+        throw new Error('the ingest failed after the alerts');
+      }),
+    ).rejects.toThrow(/ingest failed/);
+    expect(await listAlerts(store)).toEqual([]);
+    await store.transaction(() => syncAlerts(store, [condition('volume.daily_cap', 'a')], '2026-11-22'));
+    expect(await listAlerts(store)).toHaveLength(1);
+  });
+
   it.each(ALERT_RULES)('accepts rule %s', async (rule) => {
     const result = await syncAlerts(store, [condition(rule, 'provider:atlas', 'critical')], '2026-11-22');
     expect(result.opened).toBe(1);
