@@ -7,11 +7,14 @@ import { summariseCallers, summariseProviders } from '../../calls/queries.ts';
 import { ingestFile } from '../../ingest/calls.ts';
 import { planIngest } from '../../ingest/paths.ts';
 import { ingestReportFile } from '../../ingest/reports.ts';
+import { importRegistryFile, REGISTRY_FILES } from '../../registry/store.ts';
 import { simulate } from '../../simulator/index.ts';
 import { openStore } from '../../store/store.ts';
 import type { CliContext } from '../context.ts';
 import { count } from '../format.ts';
 import { renderCallerSummary, renderProviderSummary } from './calls.ts';
+
+const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
 
 interface DemoFlags {
   readonly db: string;
@@ -43,8 +46,9 @@ export function registerDemo(program: Command, ctx: CliContext): void {
       const out = await mkdtemp(join(tmpdir(), 'vigie-demo-'));
       try {
         const simulation = await simulate({ out, seed: flags.seed, calls: flags.calls, days: flags.days });
+        const simulated = Date.now();
         ctx.out(
-          `Simulation : ${count(simulation.outboundCalls)} appels sortants, ${count(simulation.inboundCalls)} rappels entrants, ${count(simulation.reports)} signalements (${simulation.start}, ${simulation.days} jours)`,
+          `Simulation (${seconds(simulated - started)}) : ${count(simulation.outboundCalls)} appels sortants, ${count(simulation.inboundCalls)} rappels entrants, ${count(simulation.reports)} signalements (${simulation.start}, ${simulation.days} jours)`,
         );
         for (const suffix of ['', '.wal']) if (existsSync(flags.db + suffix)) rmSync(flags.db + suffix);
         const store = await openStore({ path: flags.db });
@@ -56,12 +60,18 @@ export function registerDemo(program: Command, ctx: CliContext): void {
             rows += summary.rows;
             quarantined += summary.quarantined;
           }
+          const callsDone = Date.now();
+          let registryRows = 0;
+          for (const kind of REGISTRY_FILES) {
+            const path = join(simulation.registryDir, `${kind}.csv`);
+            if (existsSync(path)) registryRows += (await importRegistryFile(store, kind, path)).stored;
+          }
           let reports = 0;
           for (const name of readdirSync(simulation.reportsDir).sort()) {
             reports += (await ingestReportFile(store, join(simulation.reportsDir, name))).stored;
           }
           ctx.out(
-            `Ingestion : ${count(rows)} lignes d’appels (${count(quarantined)} en quarantaine, volontairement corrompues), ${count(reports)} signalements, en ${Math.round((Date.now() - started) / 1000)} s → ${flags.db}\n`,
+            `Ingestion : ${count(rows)} lignes d’appels en ${seconds(callsDone - simulated)} (${count(quarantined)} en quarantaine, volontairement corrompues), ${count(registryRows)} lignes de registre et ${count(reports)} signalements en ${seconds(Date.now() - callsDone)} → ${flags.db}\n`,
           );
           ctx.out(renderProviderSummary(await summariseProviders(store)));
           const callers = await summariseCallers(store);
