@@ -142,7 +142,9 @@ async function withTransaction<T>(store: Store, work: () => Promise<T>): Promise
   // A failed BEGIN would abort the caller's transaction, so ask instead: in autocommit mode every
   // statement has a transaction id of its own; inside a transaction two statements share one.
   const txid = async () => (await store.one<{ t: bigint }>('SELECT txid_current() AS t'))?.t;
-  if ((await txid()) === (await txid())) return work();
+  const first = await txid();
+  const second = await txid();
+  if (first === second) return work();
   return store.transaction(work);
 }
 
