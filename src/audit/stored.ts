@@ -173,7 +173,8 @@ export async function auditStoredCalls(
         callId: refused ? stringAt(callIdV, i) : '',
         startedAt: new Date(t),
         caller: value('caller', idAt(callerV, i)) ?? '',
-        callee: number,
+        // The group's string: its hash is computed once for every registry lookup of the group.
+        callee,
         direction: 'outbound',
         outcome: 'no_answer',
         short: false,

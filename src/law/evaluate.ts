@@ -5,7 +5,16 @@ import type { Campaign, Contact } from '../registry/model.ts';
 import type { RegistryIndex } from '../registry/registry-index.ts';
 import { type HolidayZone, holidayOn, ZONE_NAMES } from './holidays.ts';
 import { inForce, RULE_IDS, type Rule, type RuleId, type RuleSet, type Severity } from './rules.ts';
-import { DAY_MS, epochDay, frenchDate, frenchDayMonth, isoLocal, type LocalTime, localTime } from './time.ts';
+import {
+  DAY_MS,
+  epochDay,
+  frenchDate,
+  frenchDayMonth,
+  isoLocal,
+  type LocalTime,
+  localEpochDay,
+  localTime,
+} from './time.ts';
 
 /** What the engine knows besides the calls: the numbering plan and the registry. */
 export interface LawFacts {
@@ -164,7 +173,7 @@ function seconds(hhmm: string): number {
 }
 
 function localDay(ms: number, timeZone: string): number {
-  return epochDay(localTime(ms, timeZone).date);
+  return localEpochDay(ms, timeZone);
 }
 
 function parisDate(ms: number, timeZone: string): string {
@@ -395,17 +404,29 @@ function checkOf(id: RuleId): Check {
   return checks[id] as Check;
 }
 
+/** What the engine knows of a callee whatever the call: its contacts.csv row and its place. */
+interface CalleeFacts {
+  readonly number: string;
+  readonly contact: Contact | undefined;
+  readonly place: CalleePlace;
+}
+
+function calleeFacts(number: string, facts: LawFacts): CalleeFacts {
+  const contact = facts.registry.contact(number);
+  return { number, contact, place: placeCallee(facts.describe(number), contact) };
+}
+
 /** Evaluates one call given the calls to the same callee that precede it (sorted by `compareCalls`). */
 function evaluateWithPrior(
   call: CallRecord,
   prior: readonly CallRecord[],
   facts: LawFacts,
   rules: RuleSet,
+  callee: CalleeFacts = calleeFacts(call.callee, facts),
 ): Violation[] {
   if (call.direction === 'inbound') return [];
   const registry = facts.registry;
-  const contact = registry.contact(call.callee);
-  const place = placeCallee(facts.describe(call.callee), contact);
+  const { contact, place } = callee;
   const at = call.startedAt.getTime();
   const local = localTime(at, place.timeZone);
   const campaign = call.campaign === null ? undefined : registry.campaign(call.campaign, call.client);
@@ -496,7 +517,12 @@ export function createEvaluator(facts: LawFacts, rules: RuleSet): CallEvaluator 
       return info;
     },
   };
-  return (call, prior) => evaluateWithPrior(call, prior, cachedFacts, rules);
+  // Audits stream the calls grouped by callee: the callee's facts are computed once per group.
+  let last: CalleeFacts | undefined;
+  return (call, prior) => {
+    if (last === undefined || last.number !== call.callee) last = calleeFacts(call.callee, cachedFacts);
+    return evaluateWithPrior(call, prior, cachedFacts, rules, last);
+  };
 }
 
 /** Every violation among `calls` (any order), sorted by call time then rule id. */

@@ -58,7 +58,8 @@ function offsetAt(ms: number, timeZone: string): number {
 }
 
 const HOUR_MS = 3_600_000;
-const hourOffsets = new Map<string, number | null>();
+const hourOffsets = new Map<string, Map<number, number | null>>();
+let cachedHours = 0;
 
 /**
  * The zone's offset during the UTC hour of `ms`, cached: Intl is slow and audits read millions of
@@ -66,15 +67,28 @@ const hourOffsets = new Map<string, number | null>();
  */
 function cachedOffset(ms: number, timeZone: string): number {
   const hour = Math.floor(ms / HOUR_MS);
-  const key = `${timeZone}|${hour}`;
-  let offset = hourOffsets.get(key);
+  let zone = hourOffsets.get(timeZone);
+  if (zone === undefined) {
+    zone = new Map();
+    hourOffsets.set(timeZone, zone);
+  }
+  let offset = zone.get(hour);
   if (offset === undefined) {
     const start = offsetAt(hour * HOUR_MS, timeZone);
     offset = start === offsetAt(hour * HOUR_MS + HOUR_MS - 1000, timeZone) ? start : null;
-    if (hourOffsets.size > 500_000) hourOffsets.clear();
-    hourOffsets.set(key, offset);
+    if (++cachedHours > 500_000) {
+      for (const hours of hourOffsets.values()) hours.clear();
+      cachedHours = 0;
+    }
+    zone.set(hour, offset);
   }
   return offset ?? offsetAt(ms, timeZone);
+}
+
+/** The local calendar day of `ms` in `timeZone`, in days since 1970-01-01 (`epochDay(localTime(…).date)`). */
+export function localEpochDay(ms: number, timeZone: string): number {
+  const wholeSecond = Math.floor(ms / 1000) * 1000;
+  return Math.floor((wholeSecond + cachedOffset(wholeSecond, timeZone) * 60_000) / DAY_MS);
 }
 
 /** Reads `instant` on a clock of `timeZone`, daylight-saving time included. */
