@@ -34,7 +34,9 @@ const callArb = fc.record({
   client: fc.constantFrom('enerlux', 'assurplus'),
 });
 
-function rows(calls: readonly fc.infer<typeof callArb>[]): string[] {
+type Call = typeof callArb extends fc.Arbitrary<infer T> ? T : never;
+
+function rows(calls: readonly Call[]): string[] {
   return calls.map((c, i) => {
     const at = new Date(Date.UTC(2026, 9, 20, 0, 0) + c.minute * 60_000).toISOString();
     const caller = `+3316200000${c.caller}`;
@@ -95,7 +97,9 @@ describe('KPIs do not depend on ingest order nor on how calls are split into fil
             (x, y) => ((x.length * 31 + seed) % 7) - ((y.length * 31 + seed) % 7),
           );
           const split: string[][] = Array.from({ length: pieces }, () => []);
-          shuffled.forEach((line, i) => split[(((i + seed) % pieces) + pieces) % pieces]?.push(line));
+          shuffled.forEach((line, i) => {
+            split[(((i + seed) % pieces) + pieces) % pieces]?.push(line);
+          });
           const parts = await rollup(split.filter((p) => p.length > 0).reverse(), reports, true, `b${run}`);
           expect(parts).toEqual(whole);
         },
