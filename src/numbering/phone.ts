@@ -58,8 +58,9 @@ export function normalisePhone(raw: string): PhoneResult {
     return parsed?.isValid() ? { ok: true, value: parsed.number } : { ok: false, reason: 'invalid' };
   }
   // An overseas fixed or mobile number (0262…, 0690…) belongs to its territory even where France's own
-  // patterns also accept it (libphonenumber-js takes 0269… and 0596… as valid +33 numbers).
-  for (const territory of OVERSEAS_TERRITORIES) {
+  // patterns also accept it (libphonenumber-js takes 0269… and 0596… as valid +33 numbers). Only the
+  // overseas prefixes count: libphonenumber-js also lists France's 0806–0809 as overseas fixed lines.
+  for (const territory of OVERSEAS_PREFIX.test(compact) ? OVERSEAS_TERRITORIES : []) {
     const parsed = parsePhoneNumberFromString(compact, territory);
     const type = parsed?.isValid() ? parsed.getType() : undefined;
     if (parsed && (type === 'FIXED_LINE' || type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE')) {
@@ -74,6 +75,10 @@ export function normalisePhone(raw: string): PhoneResult {
 }
 
 const OVERSEAS_TERRITORIES = FRENCH_TERRITORIES.filter((t) => t !== 'FR');
+
+/** National prefixes of the overseas geographic and mobile numbers (law.md: 0262, 0269, 0590, 0639, 0690…). */
+const OVERSEAS_PREFIX = /^0(?:26|59|63|69)/;
+const OVERSEAS_PREFIX_SOURCE = '0(?:26|59|63|69)';
 
 let fastPatterns: { france: RegExp; national: RegExp; overseas: RegExp } | undefined;
 
@@ -90,7 +95,7 @@ function frenchFastPath(compact: string): string | undefined {
     france: new RegExp(`^\\+33${validNationalPattern('FR')}$`),
     national: new RegExp(`^0${validNationalPattern('FR')}$`),
     overseas: new RegExp(
-      `^0(?:${OVERSEAS_TERRITORIES.map((t) => validNationalPattern(t, [0, 1])).join('|')})$`,
+      `^(?=${OVERSEAS_PREFIX_SOURCE})0(?:${OVERSEAS_TERRITORIES.map((t) => validNationalPattern(t, [0, 1])).join('|')})$`,
     ),
   };
   if (plus) return fastPatterns.france.test(compact) ? compact : undefined;
@@ -173,7 +178,8 @@ export function phoneFastPathSql(stripped: string): string {
   return `(CASE
     WHEN starts_with(${stripped}, '+33') AND regexp_full_match(${stripped}, ${sqlString(`\\+33${france}`)}) THEN ${stripped}
     WHEN starts_with(${stripped}, '0') AND length(${stripped}) = 10
-         AND NOT regexp_full_match(${stripped}, ${sqlString(`0(?:${overseasFixedOrMobile})`)})
+         AND NOT (regexp_matches(${stripped}, ${sqlString(`^${OVERSEAS_PREFIX_SOURCE}`)})
+                  AND regexp_full_match(${stripped}, ${sqlString(`0(?:${overseasFixedOrMobile})`)}))
          AND regexp_full_match(${stripped}, ${sqlString(`0${france}`)}) THEN '+33' || substr(${stripped}, 2)
   END)`;
 }

@@ -3,7 +3,10 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
 import { FRENCH_TERRITORIES, normalisePhone } from '../../src/numbering/phone.ts';
 
-/** normalisePhone as it was before its fast path: every digit writing through libphonenumber-js. */
+/**
+ * normalisePhone through libphonenumber-js alone: every digit writing through the library. Overseas
+ * fixed/mobile patterns are tried first only under the overseas prefixes (0806–0809 are France's).
+ */
 function throughLibrary(compact: string): string | null {
   const international = compact.startsWith('+')
     ? compact
@@ -16,7 +19,9 @@ function throughLibrary(compact: string): string | null {
     const parsed = parsePhoneNumberFromString(international);
     return parsed?.isValid() ? parsed.number : null;
   }
-  for (const territory of FRENCH_TERRITORIES.filter((t) => t !== 'FR')) {
+  for (const territory of /^0(?:26|59|63|69)/.test(compact)
+    ? FRENCH_TERRITORIES.filter((t) => t !== 'FR')
+    : []) {
     const parsed = parsePhoneNumberFromString(compact, territory);
     const type = parsed?.isValid() ? parsed.getType() : undefined;
     if (parsed && (type === 'FIXED_LINE' || type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE')) {
