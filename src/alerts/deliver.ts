@@ -156,49 +156,67 @@ export async function deliverPending(
       };
       byAlert.set(n.alert_id, [...(byAlert.get(n.alert_id) ?? []), pending]);
     }
+    // One delivery per alert, or one digest for all of them when the channel asks for it.
+    const items: BatchItem[] = [];
+    for (const [alertId, list] of byAlert) {
+      const accepted = list.filter((n) => n.accepted);
+      const latest = accepted.at(-1);
+      const alert = alerts.get(alertId);
+      if (latest === undefined || alert === undefined) continue;
+      for (const older of accepted.slice(0, -1)) {
+        await record(
+          older,
+          channel.name,
+          older.attemptsSoFar + 1,
+          'superseded',
+          `remplacée par / superseded by ${latest.id}`,
+        );
+        superseded++;
+      }
+      items.push({ alert, n: latest });
+    }
+    const digest = channel.type === 'smtp' && channel.digest === true;
+    const batches = digest ? (items.length > 0 ? [items] : []) : items.map((item) => [item]);
     let sender: Sender | undefined;
     let channelDown = false;
     try {
-      for (const [alertId, list] of byAlert) {
-        const accepted = list.filter((n) => n.accepted);
-        const latest = accepted.at(-1);
-        const alert = alerts.get(alertId);
-        if (latest === undefined || alert === undefined) continue;
-        for (const older of accepted.slice(0, -1)) {
-          await record(
-            older,
-            channel.name,
-            older.attemptsSoFar + 1,
-            'superseded',
-            `remplacée par / superseded by ${latest.id}`,
-          );
-          superseded++;
-        }
+      for (const batch of batches) {
         if (channelDown) {
-          outcomes.push({
-            notificationId: latest.id,
-            alertId,
-            channel: channel.name,
-            status: 'skipped',
-            attempts: 0,
-            error: null,
-          });
+          for (const { n } of batch)
+            outcomes.push({
+              notificationId: n.id,
+              alertId: n.alertId,
+              channel: channel.name,
+              status: 'skipped',
+              attempts: 0,
+              error: null,
+            });
           continue;
         }
         sender ??= await senderFor(channel);
-        const outcome = await attemptDelivery(
-          sender,
-          alert,
-          latest,
-          channel.name,
-          delays,
-          sleep,
-          clock,
-          record,
-        );
-        attemptsMade += outcome.attempts;
-        outcomes.push(outcome);
-        if (outcome.status === 'failed' && !outcome.permanent) channelDown = true;
+        const open = sender;
+        const sendOnce = (sentAt: string): Promise<void> => {
+          const [first] = batch;
+          if (!digest && first !== undefined) return open.send(first.alert, first.n.reason, sentAt);
+          if (open.sendDigest === undefined)
+            throw new Error(`${channel.name}: no digest for this channel type`);
+          return open.sendDigest(
+            batch.map(({ alert, n }) => ({ alert, reason: n.reason })),
+            sentAt,
+          );
+        };
+        const result = await attemptBatch(sendOnce, batch, channel.name, delays, sleep, clock, record);
+        attemptsMade += result.attempts;
+        for (const { n } of batch)
+          outcomes.push({
+            notificationId: n.id,
+            alertId: n.alertId,
+            channel: channel.name,
+            status: result.sent ? 'sent' : 'failed',
+            attempts: result.attempts,
+            error: result.error,
+          });
+        if (!result.sent && !result.permanent) channelDown = true;
       }
     } finally {
       sender?.close();
@@ -210,21 +228,19 @@ export async function deliverPending(
     skipped: outcomes.filter((o) => o.status === 'skipped').length,
     superseded,
     attempts: attemptsMade,
-    outcomes: outcomes.map(({ notificationId, alertId, channel, status, attempts, error }) => ({
-      notificationId,
-      alertId,
-      channel,
-      status,
-      attempts,
-      error,
-    })),
+    outcomes,
   };
 }
 
-async function attemptDelivery(
-  sender: Sender,
-  alert: InboxAlert,
-  n: Pending,
+interface BatchItem {
+  readonly alert: InboxAlert;
+  readonly n: Pending;
+}
+
+/** Sends one batch with retries; every attempt is recorded for each notification of the batch. */
+async function attemptBatch(
+  sendOnce: (sentAt: string) => Promise<void>,
+  batch: readonly BatchItem[],
   channel: string,
   delays: readonly number[],
   sleep: (ms: number) => Promise<void>,
@@ -236,48 +252,23 @@ async function attemptDelivery(
     status: DeliveryStatus,
     error: string | null,
   ) => Promise<void>,
-): Promise<DeliveryOutcome & { permanent: boolean }> {
-  let lastError: string | null = null;
+): Promise<{ sent: boolean; attempts: number; error: string | null; permanent: boolean }> {
+  let error: string | null = null;
   for (let i = 0; i <= delays.length; i++) {
-    const attempt = n.attemptsSoFar + i + 1;
     try {
-      await sender.send(alert, n.reason, clock().toISOString());
-      await record(n, channel, attempt, 'sent', null);
-      return {
-        notificationId: n.id,
-        alertId: n.alertId,
-        channel,
-        status: 'sent',
-        attempts: i + 1,
-        error: null,
-        permanent: false,
-      };
-    } catch (error) {
-      lastError = describeError(error);
-      await record(n, channel, attempt, 'failed', lastError);
-      if (error instanceof DeliveryError && error.permanent)
-        return {
-          notificationId: n.id,
-          alertId: n.alertId,
-          channel,
-          status: 'failed',
-          attempts: i + 1,
-          error: lastError,
-          permanent: true,
-        };
+      await sendOnce(clock().toISOString());
+      for (const { n } of batch) await record(n, channel, n.attemptsSoFar + i + 1, 'sent', null);
+      return { sent: true, attempts: i + 1, error: null, permanent: false };
+    } catch (failure) {
+      error = describeError(failure);
+      for (const { n } of batch) await record(n, channel, n.attemptsSoFar + i + 1, 'failed', error);
+      if (failure instanceof DeliveryError && failure.permanent)
+        return { sent: false, attempts: i + 1, error, permanent: true };
       const delay = delays[i];
       if (delay !== undefined) await sleep(delay);
     }
   }
-  return {
-    notificationId: n.id,
-    alertId: n.alertId,
-    channel,
-    status: 'failed',
-    attempts: delays.length + 1,
-    error: lastError,
-    permanent: false,
-  };
+  return { sent: false, attempts: delays.length + 1, error, permanent: false };
 }
 
 function asReason(value: string): NotificationReason {

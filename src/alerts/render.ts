@@ -203,3 +203,57 @@ export function renderWebhookPayload(
     },
   };
 }
+
+export interface DigestItem {
+  readonly alert: RenderableAlert;
+  readonly reason: NotificationReason;
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n > 1 ? many : one}`;
+
+/** One e-mail for many alerts, most severe first: a line and the figures per alert, French then English. */
+export function renderDigestEmail(items: readonly DigestItem[]): RenderedAlert {
+  const sorted = [...items].sort(
+    (a, b) =>
+      ALERT_SEVERITY_ORDER.indexOf(a.alert.severity) - ALERT_SEVERITY_ORDER.indexOf(b.alert.severity) ||
+      a.alert.id - b.alert.id,
+  );
+  const bySeverity = ALERT_SEVERITY_ORDER.map(
+    (s) => [s, items.filter((i) => i.alert.severity === s).length] as const,
+  );
+  const summaryFr = bySeverity
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) =>
+      plural(n, SEVERITY_LABELS[s].fr, s === 'info' ? 'informations' : `${SEVERITY_LABELS[s].fr}s`),
+    )
+    .join(', ');
+  const subject = `[Vigie] ${plural(items.length, 'alerte', 'alertes')} : ${summaryFr}`;
+  const facts = (alert: RenderableAlert, locale: 'fr' | 'en') =>
+    Object.entries(alert.evidence)
+      .map(([k, v]) => `${k}${locale === 'fr' ? ' : ' : ': '}${evidenceValue(v, locale)}`)
+      .join(' · ');
+  const fr = [
+    `Vigie : ${plural(items.length, 'alerte', 'alertes')} à traiter (${summaryFr})`,
+    '',
+    ...sorted.flatMap(({ alert, reason }) => [
+      `n° ${alert.id} · ${SEVERITY_LABELS[alert.severity].fr.toUpperCase()} · ${REASON_LABELS[reason].fr} · ${RULE_LABELS[alert.rule].fr} · ${displaySubject(alert.subject)}${alert.provider ? ` · ${alert.provider}` : ''}`,
+      `  ${alert.message}`,
+      ...(Object.keys(alert.evidence).length > 0 ? [`  ${facts(alert, 'fr')}`] : []),
+      '',
+    ]),
+    'Pour en prendre acte : vigie alert ack <n°> --note "…"',
+  ];
+  const en = [
+    `Vigie: ${plural(items.length, 'alert', 'alerts')} to handle`,
+    '',
+    ...sorted.flatMap(({ alert, reason }) => [
+      `#${alert.id} · ${SEVERITY_LABELS[alert.severity].en} · ${REASON_LABELS[reason].en} · ${RULE_LABELS[alert.rule].en} · ${displaySubject(alert.subject)}`,
+      ...(Object.keys(alert.evidence).length > 0 ? [`  ${facts(alert, 'en')}`] : []),
+    ]),
+    '',
+    'To acknowledge: vigie alert ack <id> --note "…"',
+  ];
+  return { subject, text: [...fr, '', '— English below —', '', ...en, ''].join('\n') };
+}
+
+const ALERT_SEVERITY_ORDER: readonly AlertSeverity[] = ['critical', 'warning', 'info'];

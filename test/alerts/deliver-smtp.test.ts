@@ -135,4 +135,68 @@ describe('e-mail delivery through a real SMTP server process', () => {
       store.close();
     }
   });
+
+  it('sends one digest e-mail for all pending alerts when the channel asks for it', async () => {
+    const store = await openStore({ path: ':memory:' });
+    try {
+      await syncAlerts(
+        store,
+        [
+          {
+            rule: 'volume.daily_cap',
+            subject: '+33162000001',
+            severity: 'warning',
+            message: '182 appels',
+            evidence: { attempts: 182 },
+          },
+          {
+            rule: 'report_rate.critical',
+            subject: '+33162000002',
+            severity: 'critical',
+            message: '6,1 %',
+            evidence: { reportRate7d: 0.061 },
+          },
+          {
+            rule: 'number.pooled',
+            subject: '+33162000003',
+            severity: 'warning',
+            message: '2 clients',
+            evidence: {},
+          },
+        ],
+        '2026-11-22',
+        { clock },
+      );
+      const before = sink.messages.length;
+      const report = await deliverPending(store, [{ ...channel('s3cret'), name: 'digest', digest: true }], {
+        clock,
+      });
+      expect(report).toMatchObject({ sent: 3, failed: 0, attempts: 1 });
+      const received = (await sink.received(before + 1)).slice(before);
+      expect(received).toHaveLength(1);
+      const { headers, body } = parseMail(received[0]?.raw ?? '');
+      expect(headers.subject).toBe('[Vigie] 3 alertes : 1 critique, 2 avertissements');
+      expect(headers['x-vigie-alert']).toBe('1, 2, 3');
+      const lines = body.split('\n');
+      expect(lines[0]).toBe('Vigie : 3 alertes à traiter (1 critique, 2 avertissements)');
+      // Most severe first, then by id; French before English.
+      expect(lines.filter((l) => l.startsWith('n° ')).map((l) => l.slice(0, 5))).toEqual([
+        'n° 2 ',
+        'n° 1 ',
+        'n° 3 ',
+      ]);
+      expect(body).toContain('  reportRate7d : 0,061');
+      expect(body.indexOf('#2 · critical')).toBeGreaterThan(body.indexOf('— English below —'));
+      expect((await listDeliveries(store)).map((d) => [d.alertId, d.attempt, d.status])).toEqual([
+        [1, 1, 'sent'],
+        [2, 1, 'sent'],
+        [3, 1, 'sent'],
+      ]);
+      expect(
+        await deliverPending(store, [{ ...channel('s3cret'), name: 'digest', digest: true }], { clock }),
+      ).toMatchObject({ sent: 0, attempts: 0 });
+    } finally {
+      store.close();
+    }
+  });
 });

@@ -36,6 +36,8 @@ export interface SmtpChannel extends ChannelFilter {
   readonly auth?: { readonly user: string; readonly pass: string };
   readonly from: string;
   readonly to: readonly string[];
+  /** One e-mail per delivery run listing every pending alert, instead of one e-mail per alert. */
+  readonly digest?: boolean;
   readonly timeoutMs?: number;
 }
 
@@ -133,6 +135,7 @@ export function parseChannels(json: unknown, source = 'channels'): Channel[] {
           ? (toList as string[])
           : undefined;
       if (to === undefined) at('to', 'expected an e-mail address or a list of them');
+      if (raw.digest !== undefined && typeof raw.digest !== 'boolean') at('digest', 'expected true or false');
       let auth: { user: string; pass: string } | undefined;
       if (raw.auth !== undefined) {
         if (isRecord(raw.auth) && typeof raw.auth.user === 'string' && typeof raw.auth.pass === 'string')
@@ -156,6 +159,7 @@ export function parseChannels(json: unknown, source = 'channels'): Channel[] {
         ...(auth ? { auth } : {}),
         from,
         to,
+        ...(raw.digest === true ? { digest: true } : {}),
         ...(timeoutMs === undefined ? {} : { timeoutMs }),
         ...filter,
       });

@@ -14,6 +14,11 @@ export class DeliveryError extends Error {
 /** One channel's way of sending a notification; `close` frees its connections. */
 export interface Sender {
   send(alert: RenderableAlert, reason: NotificationReason, sentAt: string): Promise<void>;
+  /** One message for many alerts (e-mail digests). */
+  sendDigest?(
+    items: readonly { readonly alert: RenderableAlert; readonly reason: NotificationReason }[],
+    sentAt: string,
+  ): Promise<void>;
   close(): void;
 }
 

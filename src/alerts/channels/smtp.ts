@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import { renderAlertEmail } from '../render.ts';
+import { type RenderedAlert, renderAlertEmail, renderDigestEmail } from '../render.ts';
 import type { SmtpChannel } from './config.ts';
 import { DeliveryError, describeError, type Sender } from './sender.ts';
 
@@ -24,26 +24,36 @@ export function smtpSender(channel: SmtpChannel): Sender {
     greetingTimeout: timeout,
     socketTimeout: timeout,
   });
+  const deliver = async (mail: RenderedAlert, headers: Record<string, string>) => {
+    try {
+      await transport.sendMail({
+        from: channel.from,
+        to: [...channel.to],
+        subject: mail.subject,
+        text: mail.text,
+        headers,
+      });
+    } catch (error) {
+      const code = responseCode(error);
+      // 5xx replies (bad recipient, refused credentials) will not change on the next attempt.
+      throw new DeliveryError(
+        code === undefined ? describeError(error) : `SMTP ${code}: ${describeError(error)}`,
+        code !== undefined && code >= 500,
+        { cause: error },
+      );
+    }
+  };
   return {
     async send(alert, reason) {
-      const mail = renderAlertEmail(alert, reason);
-      try {
-        await transport.sendMail({
-          from: channel.from,
-          to: [...channel.to],
-          subject: mail.subject,
-          text: mail.text,
-          headers: { 'X-Vigie-Alert': `${alert.id}`, 'X-Vigie-Rule': alert.rule },
-        });
-      } catch (error) {
-        const code = responseCode(error);
-        // 5xx replies (bad recipient, refused credentials) will not change on the next attempt.
-        throw new DeliveryError(
-          code === undefined ? describeError(error) : `SMTP ${code}: ${describeError(error)}`,
-          code !== undefined && code >= 500,
-          { cause: error },
-        );
-      }
+      await deliver(renderAlertEmail(alert, reason), {
+        'X-Vigie-Alert': `${alert.id}`,
+        'X-Vigie-Rule': alert.rule,
+      });
+    },
+    async sendDigest(items) {
+      await deliver(renderDigestEmail(items), {
+        'X-Vigie-Alert': items.map((i) => i.alert.id).join(', '),
+      });
     },
     close() {
       transport.close();
