@@ -47,7 +47,9 @@ a AS (
          count(*) AS attempts,
          count(*) FILTER (WHERE outcome = 'answered') AS answered,
          count(*) FILTER (WHERE outcome = 'answered' AND short) AS short_answered,
-         coalesce(sum(talk_seconds) FILTER (WHERE outcome = 'answered'), 0) AS talk_seconds,
+         -- Summed in whole milliseconds: a float sum depends on the order of the rows, and the
+         -- incremental refresh must equal a full recompute exactly.
+         coalesce(sum(CAST(round(talk_seconds * 1000) AS BIGINT)) FILTER (WHERE outcome = 'answered'), 0) / 1000 AS talk_seconds,
          count(*) FILTER (WHERE outcome IN ('blocked', 'rejected')) AS blocked,
          count(*) FILTER (WHERE outcome = 'failed' AND coalesce(ring_seconds, 0) + coalesce(talk_seconds, 0) <= 1) AS failed_zero,
          list_sort(list_distinct(list(provider) FILTER (WHERE provider <> ''))) AS providers,
