@@ -67,9 +67,6 @@ r AS (
   )
   WHERE day BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
   GROUP BY number, day
-),
-keys AS (
-  SELECT number, day FROM a UNION SELECT number, day FROM r UNION SELECT number, day FROM cb
 )
 SELECT number, day,
        coalesce(a.attempts, 0) AS attempts, coalesce(a.answered, 0) AS answered,
@@ -79,10 +76,9 @@ SELECT number, day,
        coalesce(cb.callbacks, 0) AS callbacks, coalesce(r.reports, 0) AS reports,
        coalesce(a.providers, []::VARCHAR[]) AS providers, coalesce(a.clients, []::VARCHAR[]) AS clients,
        coalesce(a.campaigns, []::VARCHAR[]) AS campaigns
-FROM keys
-LEFT JOIN a USING (number, day)
-LEFT JOIN r USING (number, day)
-LEFT JOIN cb USING (number, day)
+FROM a
+FULL JOIN r USING (number, day)
+FULL JOIN cb USING (number, day)
 LEFT JOIN rp USING (number, day)
 `;
 
