@@ -3,6 +3,8 @@ import { compareViolations, createEvaluator, type LawFacts, type Violation } fro
 import type { RuleSet } from '../law/rules.ts';
 import { DAY_MS } from '../law/time.ts';
 import { type CallRecord, PURPOSES, type Purpose } from '../records/model.ts';
+import { CalleeRegistry, NO_NUMBER_ROWS, type NumberRows } from '../registry/registry-index.ts';
+import { type NUMBER_KINDS, type NumberCursor, openNumberCursor } from '../registry/store.ts';
 import type { Store } from '../store/store.ts';
 
 /** Which stored calls to report on. History outside the filter still counts (frequency, refusals). */
@@ -106,9 +108,58 @@ function idAt(vector: DuckDBVector, i: number): number {
  * are streamed from DuckDB grouped by callee and in time order within each callee, so that only the
  * current callee's recent calls are held: memory stays bounded whatever the number of calls.
  */
+/**
+ * The law engine's facts for a stored audit. With `streamRegistry`, the number-keyed registry kinds
+ * (consents, contracts, refusals, DNC, Bloctel, contacts) are read from the store one callee at a
+ * time (never all in memory) and `registry` answers only the others (consultations, assignments,
+ * campaigns); without it, `registry` answers everything (files named on the command line).
+ */
+export interface AuditFacts extends LawFacts {
+  readonly streamRegistry: boolean;
+}
+
+type Cursors = { readonly [K in keyof NumberRows]: NumberCursor<NumberRows[K][number]> };
+
+async function openCursors(store: Store, numbersSql: string, params: DuckDBValue[]): Promise<Cursors> {
+  const open = async <K extends (typeof NUMBER_KINDS)[number]>(kind: K) =>
+    openNumberCursor(await store.connect(), kind, numbersSql, params);
+  return {
+    consents: await open('consents'),
+    customers: await open('customers'),
+    refusals: await open('refusals'),
+    dnc: await open('dnc'),
+    bloctel: await open('bloctel'),
+    contacts: await open('contacts'),
+  };
+}
+
+async function take<T>(cursor: NumberCursor<T>, number: string): Promise<readonly T[]> {
+  for (;;) {
+    const rows = cursor.take(number);
+    if (rows !== undefined) return rows;
+    await cursor.fill();
+  }
+}
+
+/** The registry rows of `number`, the group the cursors are on. */
+async function rowsOf(cursors: Cursors, number: string): Promise<NumberRows> {
+  const consents = await take(cursors.consents, number);
+  const customers = await take(cursors.customers, number);
+  const refusals = await take(cursors.refusals, number);
+  const dnc = await take(cursors.dnc, number);
+  const bloctel = await take(cursors.bloctel, number);
+  const contacts = await take(cursors.contacts, number);
+  if (
+    consents.length + customers.length + refusals.length + dnc.length + bloctel.length + contacts.length ===
+    0
+  )
+    return NO_NUMBER_ROWS;
+  return { consents, customers, refusals, dnc, bloctel, contacts };
+}
+
 export async function auditStoredCalls(
   store: Store,
-  facts: LawFacts,
+  auditFacts: AuditFacts,
   rules: RuleSet,
   filter: StoredAuditFilter = {},
 ): Promise<StoredAudit> {
@@ -132,6 +183,12 @@ export async function auditStoredCalls(
      ORDER BY hash(c.callee), c.callee, c.started_at, c.provider, c.call_id`,
     where.params,
   );
+  const callee$ = auditFacts.streamRegistry ? new CalleeRegistry(auditFacts.registry) : undefined;
+  const cursors =
+    callee$ === undefined
+      ? undefined
+      : await openCursors(store, `SELECT c.callee FROM calls c WHERE ${where.sql}`, where.params);
+  const facts: LawFacts = { describe: auditFacts.describe, registry: callee$ ?? auditFacts.registry };
   const evaluate = createEvaluator(facts, rules);
   const from = filter.from?.getTime() ?? Number.NEGATIVE_INFINITY;
   const to = filter.to?.getTime() ?? Number.POSITIVE_INFINITY;
@@ -162,6 +219,8 @@ export async function auditStoredCalls(
       if (number !== callee) {
         callee = number;
         prior = [];
+        if (callee$ !== undefined && cursors !== undefined)
+          callee$.moveTo(number, await rowsOf(cursors, number));
       } else if (prior.length > 32 && (prior[0]?.startedAt.getTime() ?? t) < t - keepMs) {
         prior = prior.filter((p) => p.refused || p.startedAt.getTime() >= t - keepMs);
       }

@@ -2,7 +2,7 @@ import { callerIdCategory } from '../numbering/describe.ts';
 import type { NumberInfo, Territory } from '../numbering/model.ts';
 import type { CallRecord, Purpose } from '../records/model.ts';
 import type { Campaign, Contact } from '../registry/model.ts';
-import type { RegistryIndex } from '../registry/registry-index.ts';
+import type { RegistryLookup } from '../registry/registry-index.ts';
 import { type HolidayZone, holidayOn, ZONE_NAMES } from './holidays.ts';
 import { inForce, RULE_IDS, type Rule, type RuleId, type RuleSet, type Severity } from './rules.ts';
 import {
@@ -19,7 +19,7 @@ import {
 /** What the engine knows besides the calls: the numbering plan and the registry. */
 export interface LawFacts {
   readonly describe: (number: string) => NumberInfo;
-  readonly registry: RegistryIndex;
+  readonly registry: RegistryLookup;
 }
 
 /** One rule broken by one call (law.md: what a violation carries). */
@@ -119,7 +119,7 @@ export function placeCallee(info: NumberInfo, contact: Contact | undefined): Cal
 }
 
 /** The purpose that governs a call: the campaign's (campaigns.csv) when declared, else the record's. */
-export function purposeOf(call: CallRecord, registry: RegistryIndex): Purpose {
+export function purposeOf(call: CallRecord, registry: RegistryLookup): Purpose {
   if (call.campaign === null) return call.purpose;
   return registry.campaign(call.campaign, call.client)?.purpose ?? call.purpose;
 }

@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { isUtf8 } from 'node:buffer';
-import { type DuckDBAppender, type DuckDBValue, timestampTZValue } from '@duckdb/node-api';
+import {
+  type DuckDBAppender,
+  type DuckDBConnection,
+  type DuckDBResult,
+  type DuckDBValue,
+  timestampTZValue,
+} from '@duckdb/node-api';
 import { UsageError } from '../shared/errors.ts';
 import type { Store } from '../store/store.ts';
 import { decodeText } from './load.ts';
@@ -93,7 +99,8 @@ const SPECS = {
       c('slot_to', 'time', (r) => r.slotTo),
     ],
     (x, o) => ({
-      ...o,
+      file: o.file,
+      line: o.line,
       number: x.str(0),
       grantedAt: x.num(1) ?? 0,
       client: x.str(2),
@@ -114,7 +121,8 @@ const SPECS = {
       c('contract_end', 'time', (r) => r.contractEnd),
     ],
     (x, o) => ({
-      ...o,
+      file: o.file,
+      line: o.line,
       number: x.str(0),
       client: x.str(1),
       contractStart: x.num(2) ?? 0,
@@ -128,7 +136,7 @@ const SPECS = {
       c('refused_at', 'time', (r) => r.refusedAt),
       c('client', 'text', (r) => r.client),
     ],
-    (x, o) => ({ ...o, number: x.str(0), refusedAt: x.num(1) ?? 0, client: x.text(2) }),
+    (x, o) => ({ file: o.file, line: o.line, number: x.str(0), refusedAt: x.num(1) ?? 0, client: x.text(2) }),
   ),
   dnc: spec<DncEntry>(
     'dnc',
@@ -137,7 +145,7 @@ const SPECS = {
       c('added_at', 'time', (r) => r.addedAt),
       c('reason', 'text', (r) => r.reason),
     ],
-    (x, o) => ({ ...o, number: x.str(0), addedAt: x.num(1), reason: x.text(2) }),
+    (x, o) => ({ file: o.file, line: o.line, number: x.str(0), addedAt: x.num(1), reason: x.text(2) }),
   ),
   bloctel: spec<BloctelListing>(
     'bloctel',
@@ -146,7 +154,13 @@ const SPECS = {
       c('consulted_at', 'time', (r) => r.consultedAt),
       c('client', 'text', (r) => r.client),
     ],
-    (x, o) => ({ ...o, number: x.str(0), consultedAt: x.num(1) ?? 0, client: x.text(2) }),
+    (x, o) => ({
+      file: o.file,
+      line: o.line,
+      number: x.str(0),
+      consultedAt: x.num(1) ?? 0,
+      client: x.text(2),
+    }),
   ),
   consultations: spec<Consultation>(
     'consultations',
@@ -155,7 +169,13 @@ const SPECS = {
       c('consulted_at', 'time', (r) => r.consultedAt),
       c('numbers_submitted', 'int', (r) => r.numbersSubmitted),
     ],
-    (x, o) => ({ ...o, client: x.str(0), consultedAt: x.num(1) ?? 0, numbersSubmitted: x.num(2) }),
+    (x, o) => ({
+      file: o.file,
+      line: o.line,
+      client: x.str(0),
+      consultedAt: x.num(1) ?? 0,
+      numbersSubmitted: x.num(2),
+    }),
   ),
   assignments: spec<Assignment>(
     'assignments',
@@ -169,7 +189,8 @@ const SPECS = {
       c('dedicated', 'bool', (r) => r.dedicated),
     ],
     (x, o) => ({
-      ...o,
+      file: o.file,
+      line: o.line,
       callerId: x.str(0),
       client: x.str(1),
       provider: x.text(2),
@@ -187,7 +208,8 @@ const SPECS = {
       c('postcode', 'text', (r) => r.postcode),
     ],
     (x, o) => ({
-      ...o,
+      file: o.file,
+      line: o.line,
       number: x.str(0),
       type: x.text(1) === 'professional' ? 'professional' : 'consumer',
       postcode: x.text(2),
@@ -205,7 +227,8 @@ const SPECS = {
     (x, o) => {
       const purpose = x.text(2);
       return {
-        ...o,
+        file: o.file,
+        line: o.line,
         campaign: x.str(0),
         client: x.text(1),
         purpose:
@@ -480,8 +503,105 @@ async function readKind<K extends RegistryFile>(
   return rows;
 }
 
+/** The registry kinds keyed by the called number, which a stored audit streams per callee. */
+export const NUMBER_KINDS = ['consents', 'customers', 'refusals', 'dnc', 'bloctel', 'contacts'] as const;
+export type NumberKind = (typeof NUMBER_KINDS)[number];
+
+/**
+ * The rows in force of one number-keyed kind, grouped by number in the order `hash(number), number`
+ * (a stored audit's callee order), each number's rows in load order. Only the numbers that
+ * `numbersSql` (a subquery of one column) yields are read, so every group is asked for in turn.
+ */
+export class NumberCursor<T> {
+  readonly #result: DuckDBResult;
+  readonly #build: (cells: Cells) => T;
+  #numbers: string[] = [];
+  #rows: T[] = [];
+  #i = 0;
+  #done = false;
+  #pending: T[] | null = null;
+
+  constructor(result: DuckDBResult, build: (cells: Cells) => T) {
+    this.#result = result;
+    this.#build = build;
+  }
+
+  /**
+   * The rows of `number`, the next group or none, or undefined when the buffered chunk ends on it:
+   * then `fill()` and ask again (what was read is kept).
+   */
+  take(number: string): readonly T[] | undefined {
+    while (this.#i < this.#numbers.length) {
+      if (this.#numbers[this.#i] !== number) return this.#flush();
+      const row = this.#rows[this.#i++];
+      if (row === undefined) continue;
+      if (this.#pending === null) this.#pending = [row];
+      else this.#pending.push(row);
+    }
+    return this.#done ? this.#flush() : undefined;
+  }
+
+  #flush(): readonly T[] {
+    const rows = this.#pending ?? NONE;
+    this.#pending = null;
+    return rows;
+  }
+
+  /** Reads the next chunk. */
+  async fill(): Promise<void> {
+    const chunk = await this.#result.fetchChunk();
+    this.#i = 0;
+    if (chunk === null || chunk.rowCount === 0) {
+      this.#done = true;
+      this.#numbers = [];
+      this.#rows = [];
+      return;
+    }
+    const cells = new Cells(chunk.getColumns());
+    const numbers: string[] = new Array<string>(chunk.rowCount);
+    const rows: T[] = new Array<T>(chunk.rowCount);
+    for (let i = 0; i < chunk.rowCount; i++) {
+      cells.row = i;
+      numbers[i] = cells.str(0);
+      rows[i] = this.#build(cells);
+    }
+    this.#numbers = numbers;
+    this.#rows = rows;
+  }
+}
+
+const NONE: readonly never[] = [];
+
+/** Opens the per-number stream of `kind` on `connection` (see NumberCursor). */
+export async function openNumberCursor<K extends NumberKind>(
+  connection: DuckDBConnection,
+  kind: K,
+  numbersSql: string,
+  params: DuckDBValue[],
+): Promise<NumberCursor<RowOf<K>>> {
+  const tableSpec = SPECS[kind] as unknown as TableSpec<RowOf<K>>;
+  const select = tableSpec.columns
+    .map((col) => (col.kind === 'time' ? `epoch_ms(t.${col.name})::DOUBLE` : `t.${col.name}`))
+    .join(', ');
+  const width = tableSpec.columns.length;
+  const result = await connection.stream(
+    `SELECT ${select}, r.file_name, t.line::DOUBLE FROM ${tableSpec.table} t
+     JOIN registry_files r ON r.source_file_id = t.source_file_id
+     WHERE r.superseded_by IS NULL AND t.number IN (${numbersSql})
+     ORDER BY hash(t.number), t.number, t.source_file_id, t.line`,
+    params,
+  );
+  return new NumberCursor(result, (cells) =>
+    tableSpec.build(cells, { file: cells.str(width), line: cells.num(width + 1) ?? 0 }),
+  );
+}
+
 /** The registry in force in the store (each kind: its latest `replace` file and the `append`s after it). */
-export async function loadStoredRegistry(store: Store, focus?: RegistryFocus): Promise<RegistryData> {
+export async function loadStoredRegistry(
+  store: Store,
+  focus?: RegistryFocus,
+  kinds: readonly RegistryFile[] = REGISTRY_FILES,
+): Promise<RegistryData> {
   const data: { -readonly [K in RegistryFile]: RowOf<K>[] } = {
     consents: [],
     customers: [],
@@ -493,15 +613,15 @@ export async function loadStoredRegistry(store: Store, focus?: RegistryFocus): P
     contacts: [],
     campaigns: [],
   };
-  data.consents = await readKind(store, 'consents', focus);
-  data.customers = await readKind(store, 'customers', focus);
-  data.refusals = await readKind(store, 'refusals', focus);
-  data.dnc = await readKind(store, 'dnc', focus);
-  data.bloctel = await readKind(store, 'bloctel', focus);
-  data.consultations = await readKind(store, 'consultations', focus);
-  data.assignments = await readKind(store, 'assignments', focus);
-  data.contacts = await readKind(store, 'contacts', focus);
-  data.campaigns = await readKind(store, 'campaigns', focus);
+  if (kinds.includes('consents')) data.consents = await readKind(store, 'consents', focus);
+  if (kinds.includes('customers')) data.customers = await readKind(store, 'customers', focus);
+  if (kinds.includes('refusals')) data.refusals = await readKind(store, 'refusals', focus);
+  if (kinds.includes('dnc')) data.dnc = await readKind(store, 'dnc', focus);
+  if (kinds.includes('bloctel')) data.bloctel = await readKind(store, 'bloctel', focus);
+  if (kinds.includes('consultations')) data.consultations = await readKind(store, 'consultations', focus);
+  if (kinds.includes('assignments')) data.assignments = await readKind(store, 'assignments', focus);
+  if (kinds.includes('contacts')) data.contacts = await readKind(store, 'contacts', focus);
+  if (kinds.includes('campaigns')) data.campaigns = await readKind(store, 'campaigns', focus);
   return { ...EMPTY_REGISTRY, ...data };
 }
 

@@ -26,6 +26,8 @@ export interface Store {
   one<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T | undefined>;
   /** Runs `work` in one transaction: all of it is committed, or none of it (crash included). */
   transaction<T>(work: () => Promise<T>): Promise<T>;
+  /** Another connection to the same database, for a second result streamed alongside (closed with the store). */
+  connect(): Promise<DuckDBConnection>;
   close(): void;
 }
 
@@ -81,6 +83,7 @@ function makeStore(
     const reader = await connection.runAndReadAll(sql, params);
     return reader.getRowObjectsJS() as T[];
   };
+  const others: DuckDBConnection[] = [];
   return {
     path,
     readOnly,
@@ -104,7 +107,14 @@ function makeStore(
         throw error;
       }
     },
+    async connect() {
+      const other = await instance.connect();
+      others.push(other);
+      await other.run("SET TimeZone = 'UTC'");
+      return other;
+    },
     close() {
+      for (const other of others) other.closeSync();
       connection.closeSync();
       instance.closeSync();
     },

@@ -24,7 +24,7 @@ import {
   loadRegistryFolder,
 } from '../../registry/load.ts';
 import { REGISTRY_FILES, type RegistryFile, type RowError } from '../../registry/model.ts';
-import { RegistryIndex } from '../../registry/registry-index.ts';
+import { RegistryIndex, type RegistryLookup } from '../../registry/registry-index.ts';
 import { UsageError } from '../../shared/errors.ts';
 import type { CliContext } from '../context.ts';
 import { count, renderCsv, renderTable } from '../format.ts';
@@ -193,7 +193,7 @@ export async function registerHolidayLibrary(): Promise<void> {
 }
 
 /** The law engine's facts: the numbering core over the ARCEP copy in use, and the registry's indexes. */
-export function lawFacts(env: Environment, registry: RegistryIndex): LawFacts {
+export function lawFacts(env: Environment, registry: RegistryLookup): LawFacts {
   const arcep = loadArcepIndex(numberingLocation(env)).index;
   const cache = new Map<string, NumberInfo>();
   return {
@@ -389,8 +389,14 @@ async function auditStore(ctx: CliContext, flags: AuditFlags, rules: RuleSet): P
   const { loadStoredRegistry } = await import('../../registry/store.ts');
   const store = await openStore({ path: flags.db, readOnly: true });
   try {
-    const index = files?.index ?? new RegistryIndex(await loadStoredRegistry(store));
-    const audit = await auditStoredCalls(store, lawFacts(ctx.env, index), rules, {
+    // Without files, the number-keyed kinds are streamed per callee from the store, the rest loaded.
+    const index =
+      files?.index ??
+      new RegistryIndex(
+        await loadStoredRegistry(store, undefined, ['consultations', 'assignments', 'campaigns']),
+      );
+    const facts = { ...lawFacts(ctx.env, index), streamRegistry: files === undefined };
+    const audit = await auditStoredCalls(store, facts, rules, {
       ...(from === undefined ? {} : { from }),
       ...(to === undefined ? {} : { to }),
       ...(flags.provider === undefined ? {} : { provider: flags.provider }),
