@@ -8,6 +8,7 @@ import { ingestFile } from '../../ingest/calls.ts';
 import { planIngest } from '../../ingest/paths.ts';
 import { ingestReportFile } from '../../ingest/reports.ts';
 import { importRegistryFile, REGISTRY_FILES } from '../../registry/store.ts';
+import { updateReputation } from '../../reputation/service.ts';
 import { simulate } from '../../simulator/index.ts';
 import { openStore } from '../../store/store.ts';
 import type { CliContext } from '../context.ts';
@@ -72,6 +73,10 @@ export function registerDemo(program: Command, ctx: CliContext): void {
           }
           ctx.out(
             `Ingestion : ${count(rows)} lignes d’appels en ${seconds(callsDone - simulated)} (${count(quarantined)} en quarantaine, volontairement corrompues), ${count(registryRows)} lignes de registre et ${count(reports)} signalements en ${seconds(Date.now() - callsDone)} → ${flags.db}\n`,
+          );
+          const reputation = await updateReputation(store);
+          ctx.out(
+            `Réputation au ${reputation.asOf ?? '–'} : ${count(reputation.conditions)} alertes ouvertes (vigie alerts --db ${flags.db})\n`,
           );
           ctx.out(renderProviderSummary(await summariseProviders(store)));
           const callers = await summariseCallers(store);
