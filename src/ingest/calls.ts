@@ -187,13 +187,8 @@ function estimateRows(size: number, head: Uint8Array): number {
   return head.length === 0 ? 0 : Math.round((size / head.length) * lines);
 }
 
-const STAGING_TABLES = [
-  'vigie_raw',
-  'vigie_rejects',
-  'vigie_problem_rows',
-  'vigie_located',
-  'vigie_problems',
-];
+/** The per-file temporary tables (`vigie_problems`, the reasons, stays for the connection's next files). */
+const STAGING_TABLES = ['vigie_raw', 'vigie_rejects', 'vigie_problem_rows', 'vigie_located'];
 
 async function dropStaging(store: Store): Promise<void> {
   for (const table of STAGING_TABLES) await store.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
@@ -510,7 +505,11 @@ function registerPhoneFunction(store: Store): void {
   withPhoneFunction.add(store.connection);
 }
 
+const withProblemTable = new WeakSet<object>();
+
+/** The reasons a row can be quarantined for, in French and English: one temporary table per connection. */
 async function createProblemTable(store: Store): Promise<void> {
+  if (withProblemTable.has(store.connection)) return;
   await store.run(
     'CREATE OR REPLACE TEMP TABLE vigie_problems (code VARCHAR, field VARCHAR, fr VARCHAR, en VARCHAR)',
   );
@@ -524,4 +523,5 @@ async function createProblemTable(store: Store): Promise<void> {
     appender.endRow();
   }
   appender.closeSync();
+  withProblemTable.add(store.connection);
 }

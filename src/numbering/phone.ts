@@ -173,6 +173,17 @@ export function phoneStripSql(column: string): string {
  * A property test keeps the two paths in agreement.
  */
 export function phoneFastPathSql(stripped: string): string {
+  let sql = fastPathSqlCache.get(stripped);
+  if (sql === undefined) {
+    sql = buildPhoneFastPathSql(stripped);
+    fastPathSqlCache.set(stripped, sql);
+  }
+  return sql;
+}
+
+const fastPathSqlCache = new Map<string, string>();
+
+function buildPhoneFastPathSql(stripped: string): string {
   const france = validNationalPattern('FR');
   const overseasFixedOrMobile = OVERSEAS_TERRITORIES.map((t) => validNationalPattern(t, [0, 1])).join('|');
   return `(CASE

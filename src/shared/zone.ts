@@ -51,6 +51,18 @@ const timestamp = (ms: number) => `TIMESTAMP '${new Date(ms).toISOString().repla
  * one); a balanced tree of comparisons keeps it to a few tests per row.
  */
 export function localToUtcCodeSql(local: string, timeZone: string): string {
+  const key = `${local}|${timeZone}`;
+  let sql = codeSqlCache.get(key);
+  if (sql === undefined) {
+    sql = buildLocalToUtcCodeSql(local, timeZone);
+    codeSqlCache.set(key, sql);
+  }
+  return sql;
+}
+
+const codeSqlCache = new Map<string, string>();
+
+function buildLocalToUtcCodeSql(local: string, timeZone: string): string {
   const intervals = zoneIntervals(timeZone);
   type Arm = { localStart: number; code: string };
   const arms: Arm[] = intervals.map((interval, i) => {
