@@ -54,6 +54,11 @@ export async function runCli(argv: readonly string[], ctx: Omit<CliContext, 'set
 }
 
 export async function main(): Promise<void> {
+  // `vigie calls | head` closes the pipe early: stop quietly, as Unix tools do.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   const code = await runCli(process.argv.slice(2), {
     env: readEnvironment(),
     out: (text) => process.stdout.write(`${text}\n`),
