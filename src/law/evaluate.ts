@@ -1,17 +1,19 @@
 import { callerIdCategory } from '../numbering/describe.ts';
 import type { NumberInfo, Territory } from '../numbering/model.ts';
 import type { CallRecord, Purpose } from '../records/model.ts';
-import type { Campaign, Contact } from '../registry/model.ts';
+import type { Campaign, Contact, Refusal } from '../registry/model.ts';
 import type { RegistryLookup } from '../registry/registry-index.ts';
-import { type HolidayZone, holidayOn, ZONE_NAMES } from './holidays.ts';
-import { inForce, RULE_IDS, type Rule, type RuleId, type RuleSet, type Severity } from './rules.ts';
+import { type HolidayZone, holidayOnDay, ZONE_NAMES } from './holidays.ts';
+import { RULE_IDS, type Rule, type RuleId, type RuleSet, type Severity } from './rules.ts';
 import {
   DAY_MS,
   epochDay,
   frenchDate,
   frenchDayMonth,
   isoLocal,
+  type LocalClock,
   type LocalTime,
+  localClock,
   localEpochDay,
   localTime,
 } from './time.ts';
@@ -144,7 +146,9 @@ interface Context {
   readonly prior: readonly CallRecord[];
   readonly facts: LawFacts;
   readonly place: CalleePlace;
+  /** The call's local reading with its strings, built on first use (explanations only). */
   readonly local: LocalTime;
+  readonly clock: LocalClock;
   readonly day: number;
   readonly purpose: Purpose;
   readonly consumer: boolean;
@@ -165,6 +169,26 @@ function windowsOf(rule: Rule<'hours.window'>): readonly (readonly [number, numb
     windowSeconds.set(rule, windows);
   }
   return windows;
+}
+
+const dayNumbers = new Map<string, number>();
+
+/** Days since 1970-01-01 of a rule table's `YYYY-MM-DD`, cached (the table's dates are few). */
+function dayOf(date: string): number {
+  let day = dayNumbers.get(date);
+  if (day === undefined) {
+    day = epochDay(date);
+    dayNumbers.set(date, day);
+  }
+  return day;
+}
+
+/** `inForce` of rules.ts on a local day number: `YYYY-MM-DD` strings compare as their days do. */
+function inForceOn(rule: Rule, day: number): boolean {
+  if (!rule.enabled) return false;
+  if (rule.validFrom !== null && day < dayOf(rule.validFrom)) return false;
+  if (rule.validTo !== null && day >= dayOf(rule.validTo)) return false;
+  return true;
 }
 
 function seconds(hhmm: string): number {
@@ -203,7 +227,7 @@ function covered(ctx: Context, windowsOk: boolean, rule: Rule<'hours.window'>): 
   if (windowsOk) return true;
   const client = ctx.call.client;
   if (client === null) return false;
-  const slotOnly = ctx.local.date >= rule.params.slotConsentFrom;
+  const slotOnly = ctx.day >= dayOf(rule.params.slotConsentFrom);
   return ctx.facts.registry.consentsFor(ctx.call.callee, client).some((c) => {
     if (c.grantedAt > ctx.at || (c.revokedAt !== null && c.revokedAt <= ctx.at)) return false;
     const inSlot = c.slotFrom !== null && c.slotFrom <= ctx.at && (c.slotTo === null || ctx.at < c.slotTo);
@@ -214,24 +238,24 @@ function covered(ctx: Context, windowsOk: boolean, rule: Rule<'hours.window'>): 
 
 const checks: { readonly [I in RuleId]: (ctx: Context, rule: Rule<I>) => string | null } = {
   'hours.window': (ctx, rule) => {
-    const s = ctx.local.secondOfDay;
+    const s = ctx.clock.secondOfDay;
     const ok = windowsOf(rule).some(([from, to]) => s >= from && s < to);
     if (covered(ctx, ok, rule)) return null;
     const plages = rule.params.windows.map(([from, to]) => `${from}–${to}`).join(' et ');
     return `appel à ${ctx.local.time} heure locale (${ctx.place.timeZone}), hors des plages ${plages}`;
   },
   'hours.day': (ctx, rule) =>
-    rule.params.days.includes(ctx.local.weekday)
-      ? `appel un ${WEEKDAYS[ctx.local.weekday] ?? ''} (${frenchDate(ctx.local.date)}, heure locale ${ctx.place.timeZone})`
+    rule.params.days.includes(ctx.clock.weekday)
+      ? `appel un ${WEEKDAYS[ctx.clock.weekday] ?? ''} (${frenchDate(ctx.local.date)}, heure locale ${ctx.place.timeZone})`
       : null,
   'hours.holiday': (ctx) => {
-    const holiday = holidayOn(ctx.place.holidayZone, ctx.local.date);
+    const holiday = holidayOnDay(ctx.place.holidayZone, ctx.day);
     return holiday?.kind === 'national'
       ? `appel le ${frenchDate(ctx.local.date)}, jour férié national (${holiday.name})`
       : null;
   },
   'hours.local_holiday': (ctx) => {
-    const holiday = holidayOn(ctx.place.holidayZone, ctx.local.date);
+    const holiday = holidayOnDay(ctx.place.holidayZone, ctx.day);
     return holiday?.kind === 'local'
       ? `appel le ${frenchDate(ctx.local.date)}, jour férié local ${ZONE_NAMES[ctx.place.holidayZone]} (${holiday.name}, d'après le ${ctx.place.basis})`
       : null;
@@ -239,31 +263,44 @@ const checks: { readonly [I in RuleId]: (ctx: Context, rule: Rule<I>) => string 
   'frequency.30d': (ctx, rule) => {
     const principal = principalOf(ctx.call);
     const first = ctx.day - (rule.params.windowDays - 1);
-    const within = ctx.prior.filter(
-      (p) =>
-        principalOf(p) === principal &&
-        purposeOf(p, ctx.facts.registry) === 'prospecting' &&
-        localDay(p.startedAt.getTime(), ctx.place.timeZone) >= first,
-    );
+    // Prior calls are in time order and local days never go back: walk back until the window's start.
+    const within: CallRecord[] = [];
+    for (let i = ctx.prior.length - 1; i >= 0; i--) {
+      const p = ctx.prior[i];
+      if (p === undefined) continue;
+      if (localDay(p.startedAt.getTime(), ctx.place.timeZone) < first) break;
+      if (principalOf(p) === principal && purposeOf(p, ctx.facts.registry) === 'prospecting') within.push(p);
+    }
     if (within.length < rule.params.maxAttempts) return null;
+    within.reverse();
     const dates = within.map((p) => frenchDayMonth(localTime(p.startedAt, ctx.place.timeZone).date));
     const shown = dates.length > 10 ? [...dates.slice(0, 10), '…'] : dates;
     return `${within.length + 1}e appel en ${rule.params.windowDays} jours (précédents : ${shown.join(', ')})`;
   },
   'refusal.recontact': (ctx, rule) => {
     const principal = principalOf(ctx.call);
-    const refusals: { at: number; source: string }[] = ctx.facts.registry
-      .refusalsBefore(ctx.call.callee, ctx.at, ctx.call.client)
-      .map((r) => ({ at: r.refusedAt, source: where(r) }));
+    // The latest refusal, the first of equals: the registry's (oldest first), then the refused calls.
+    let registryLatest: Refusal | undefined;
+    for (const r of ctx.facts.registry.refusalsBefore(ctx.call.callee, ctx.at, ctx.call.client)) {
+      if (registryLatest === undefined || r.refusedAt > registryLatest.refusedAt) registryLatest = r;
+    }
+    let callLatest: CallRecord | undefined;
+    let latestAt = registryLatest?.refusedAt ?? Number.NEGATIVE_INFINITY;
     for (const p of ctx.prior) {
-      if (p.refused && principalOf(p) === principal) {
-        refusals.push({ at: p.startedAt.getTime(), source: `appel ${p.callId} de ${p.provider}` });
+      if (!p.refused || principalOf(p) !== principal) continue;
+      const t = p.startedAt.getTime();
+      if ((registryLatest === undefined && callLatest === undefined) || t > latestAt) {
+        callLatest = p;
+        latestAt = t;
       }
     }
-    if (refusals.length === 0) return null;
-    const latest = refusals.reduce((a, b) => (b.at > a.at ? b : a));
+    if (registryLatest === undefined && callLatest === undefined) return null;
+    const latest =
+      callLatest !== undefined
+        ? { at: latestAt, source: `appel ${callLatest.callId} de ${callLatest.provider}` }
+        : { at: latestAt, source: registryLatest === undefined ? '' : where(registryLatest) };
     const when = frenchDate(localTime(latest.at, ctx.place.timeZone).date);
-    if (ctx.local.date >= rule.params.permanentFrom) {
+    if (ctx.day >= dayOf(rule.params.permanentFrom)) {
       return `refus exprimé le ${when} (${latest.source}) : plus aucun appel permis depuis le ${frenchDate(rule.params.permanentFrom)}`;
     }
     const days = ctx.day - localDay(latest.at, ctx.place.timeZone);
@@ -291,12 +328,14 @@ const checks: { readonly [I in RuleId]: (ctx: Context, rule: Rule<I>) => string 
       .consentsFor(ctx.call.callee, client)
       .filter((c) => scopeMatches(c.scope, ctx.call.campaign) && c.grantedAt <= ctx.at);
     if (granted.length === 0) return null;
-    const valid = granted.filter(
+    // Any month lasts at least 28 days: a consent younger than 28 days a month has not lapsed.
+    const surely = 28 * DAY_MS * rule.params.maxAgeMonths;
+    const valid = granted.some(
       (c) =>
         (c.revokedAt === null || c.revokedAt > ctx.at) &&
-        ctx.at <= addMonths(c.grantedAt, rule.params.maxAgeMonths),
+        (ctx.at - c.grantedAt <= surely || ctx.at <= addMonths(c.grantedAt, rule.params.maxAgeMonths)),
     );
-    if (valid.length > 0) return null;
+    if (valid) return null;
     const last = granted[granted.length - 1];
     if (last === undefined) return null;
     const zone = ctx.place.timeZone;
@@ -309,7 +348,7 @@ const checks: { readonly [I in RuleId]: (ctx: Context, rule: Rule<I>) => string 
   'sector.banned': (ctx, rule) => {
     const sector = ctx.campaign?.sector ?? null;
     if (sector === null) return null;
-    const ban = rule.params.sectors.find((s) => s.sector === sector && ctx.local.date >= s.from);
+    const ban = rule.params.sectors.find((s) => s.sector === sector && ctx.day >= dayOf(s.from));
     return ban === undefined
       ? null
       : `campagne ${ctx.call.campaign ?? ''} du secteur ${sector}, démarchage téléphonique interdit depuis le ${frenchDate(ban.from)}`;
@@ -428,7 +467,8 @@ function evaluateWithPrior(
   const registry = facts.registry;
   const { contact, place } = callee;
   const at = call.startedAt.getTime();
-  const local = localTime(at, place.timeZone);
+  const clock = localClock(at, place.timeZone);
+  let local: LocalTime | undefined;
   const campaign = call.campaign === null ? undefined : registry.campaign(call.campaign, call.client);
   const ctx: Context = {
     call,
@@ -436,8 +476,12 @@ function evaluateWithPrior(
     prior,
     facts,
     place,
-    local,
-    day: epochDay(local.date),
+    get local() {
+      local ??= localTime(at, place.timeZone);
+      return local;
+    },
+    clock,
+    day: clock.day,
     purpose: campaign?.purpose ?? call.purpose,
     consumer: contact?.type !== 'professional',
     campaign,
@@ -447,7 +491,7 @@ function evaluateWithPrior(
   const violations: Violation[] = [];
   for (const id of RULE_IDS) {
     const rule: Rule = rules[id];
-    if (!inForce(rule, local.date) || !inScope(rule, ctx)) continue;
+    if (!inForceOn(rule, clock.day) || !inScope(rule, ctx)) continue;
     if (rule.contractExempt && ctx.contract) continue;
     const explanation = checkOf(id)(ctx, rule);
     if (explanation === null) continue;
@@ -457,7 +501,7 @@ function evaluateWithPrior(
       caller: call.caller,
       callee: call.callee,
       startedAt: call.startedAt.toISOString(),
-      localTime: isoLocal(local),
+      localTime: isoLocal(ctx.local),
       timeZone: place.timeZone,
       provider: call.provider,
       client: call.client,

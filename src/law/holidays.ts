@@ -44,6 +44,7 @@ let fallback: HolidaySource | undefined;
 export function registerHolidaySource(source: HolidaySource): void {
   fallback = source;
   cache.clear();
+  byDay.clear();
 }
 
 /** Whether `year`'s holidays come from the generated table (no library needed). */
@@ -101,6 +102,23 @@ export function holidaysOf(zone: HolidayZone, year: number): ReadonlyMap<string,
 /** The holiday on local date `date` (`YYYY-MM-DD`) in `zone`, if any. */
 export function holidayOn(zone: HolidayZone, date: string): Holiday | undefined {
   return holidaysOf(zone, Number(date.slice(0, 4))).get(date);
+}
+
+const byDay = new Map<HolidayZone, Map<number, Holiday | null>>();
+
+/** `holidayOn` for a local day given in days since 1970-01-01, cached: audits ask for millions of calls. */
+export function holidayOnDay(zone: HolidayZone, day: number): Holiday | undefined {
+  let days = byDay.get(zone);
+  if (days === undefined) {
+    days = new Map();
+    byDay.set(zone, days);
+  }
+  let holiday = days.get(day);
+  if (holiday === undefined) {
+    holiday = holidayOn(zone, new Date(day * 86_400_000).toISOString().slice(0, 10)) ?? null;
+    days.set(day, holiday);
+  }
+  return holiday ?? undefined;
 }
 
 /** Human name of a holiday zone, in French, for explanations. */
