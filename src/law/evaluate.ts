@@ -146,8 +146,8 @@ interface Context {
   readonly prior: readonly CallRecord[];
   readonly facts: LawFacts;
   readonly place: CalleePlace;
-  /** The call's local reading with its strings, built on first use (explanations only). */
-  readonly local: LocalTime;
+  /** The call's local reading with its strings: `localOf(ctx)` builds it on first use (explanations). */
+  local: LocalTime | undefined;
   readonly clock: LocalClock;
   readonly day: number;
   readonly purpose: Purpose;
@@ -158,6 +158,11 @@ interface Context {
 }
 
 type Check = (ctx: Context, rule: Rule) => string | null;
+
+function localOf(ctx: Context): LocalTime {
+  ctx.local ??= localTime(ctx.at, ctx.place.timeZone);
+  return ctx.local;
+}
 
 const windowSeconds = new WeakMap<object, readonly (readonly [number, number])[]>();
 
@@ -242,22 +247,22 @@ const checks: { readonly [I in RuleId]: (ctx: Context, rule: Rule<I>) => string 
     const ok = windowsOf(rule).some(([from, to]) => s >= from && s < to);
     if (covered(ctx, ok, rule)) return null;
     const plages = rule.params.windows.map(([from, to]) => `${from}–${to}`).join(' et ');
-    return `appel à ${ctx.local.time} heure locale (${ctx.place.timeZone}), hors des plages ${plages}`;
+    return `appel à ${localOf(ctx).time} heure locale (${ctx.place.timeZone}), hors des plages ${plages}`;
   },
   'hours.day': (ctx, rule) =>
     rule.params.days.includes(ctx.clock.weekday)
-      ? `appel un ${WEEKDAYS[ctx.clock.weekday] ?? ''} (${frenchDate(ctx.local.date)}, heure locale ${ctx.place.timeZone})`
+      ? `appel un ${WEEKDAYS[ctx.clock.weekday] ?? ''} (${frenchDate(localOf(ctx).date)}, heure locale ${ctx.place.timeZone})`
       : null,
   'hours.holiday': (ctx) => {
     const holiday = holidayOnDay(ctx.place.holidayZone, ctx.day);
     return holiday?.kind === 'national'
-      ? `appel le ${frenchDate(ctx.local.date)}, jour férié national (${holiday.name})`
+      ? `appel le ${frenchDate(localOf(ctx).date)}, jour férié national (${holiday.name})`
       : null;
   },
   'hours.local_holiday': (ctx) => {
     const holiday = holidayOnDay(ctx.place.holidayZone, ctx.day);
     return holiday?.kind === 'local'
-      ? `appel le ${frenchDate(ctx.local.date)}, jour férié local ${ZONE_NAMES[ctx.place.holidayZone]} (${holiday.name}, d'après le ${ctx.place.basis})`
+      ? `appel le ${frenchDate(localOf(ctx).date)}, jour férié local ${ZONE_NAMES[ctx.place.holidayZone]} (${holiday.name}, d'après le ${ctx.place.basis})`
       : null;
   },
   'frequency.30d': (ctx, rule) => {
@@ -421,7 +426,7 @@ const checks: { readonly [I in RuleId]: (ctx: Context, rule: Rule<I>) => string 
     if (current.some((a) => a.client === client)) return null;
     const others = [...new Set(current.map((a) => a.client))];
     const to = others.length === 0 ? 'à aucun client' : `à ${others.join(', ')}`;
-    return `numéro présenté ${caller} non affecté au client ${client} le ${frenchDate(ctx.local.date)} (affecté ${to} d'après assignments.csv)`;
+    return `numéro présenté ${caller} non affecté au client ${client} le ${frenchDate(localOf(ctx).date)} (affecté ${to} d'après assignments.csv)`;
   },
 };
 
@@ -468,7 +473,6 @@ function evaluateWithPrior(
   const { contact, place } = callee;
   const at = call.startedAt.getTime();
   const clock = localClock(at, place.timeZone);
-  let local: LocalTime | undefined;
   const campaign = call.campaign === null ? undefined : registry.campaign(call.campaign, call.client);
   const ctx: Context = {
     call,
@@ -476,10 +480,7 @@ function evaluateWithPrior(
     prior,
     facts,
     place,
-    get local() {
-      local ??= localTime(at, place.timeZone);
-      return local;
-    },
+    local: undefined,
     clock,
     day: clock.day,
     purpose: campaign?.purpose ?? call.purpose,
@@ -501,7 +502,7 @@ function evaluateWithPrior(
       caller: call.caller,
       callee: call.callee,
       startedAt: call.startedAt.toISOString(),
-      localTime: isoLocal(ctx.local),
+      localTime: isoLocal(localOf(ctx)),
       timeZone: place.timeZone,
       provider: call.provider,
       client: call.client,
