@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
-import iconv from 'iconv-lite';
+import type Iconv from 'iconv-lite';
 import { UsageError } from '../shared/errors.ts';
 import { REGISTRY_FILES, type RegistryData, type RegistryFile, type RowError } from './model.ts';
 import { parseRegistry, type RegistryParseOptions, type RegistryText } from './parse.ts';
@@ -27,8 +28,17 @@ export function decodeText(bytes: Uint8Array): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    return iconv.decode(Buffer.from(bytes), 'win1252');
+    return iconvLite().decode(Buffer.from(bytes), 'win1252');
   }
+}
+
+const require = createRequire(import.meta.url);
+let iconv: typeof Iconv | undefined;
+
+/** iconv-lite, loaded on first Windows-1252 file (~10 ms that `vigie check` need not pay). */
+function iconvLite(): typeof Iconv {
+  iconv ??= require('iconv-lite') as typeof Iconv;
+  return iconv;
 }
 
 /** Reads the registry files at the given paths (each optional). */
