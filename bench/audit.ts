@@ -5,7 +5,7 @@
 // Usage: npm run bench -- audit [calls]   (default 10,000,000)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store } from '../src/store/store.ts';
 
@@ -104,6 +104,11 @@ export async function generateAuditDb(path: string, calls: number): Promise<void
   }
 }
 
+/** Other benchmarks may share the machine: every figure is printed with the 1-minute load average. */
+function load(): string {
+  return `load ${loadavg()[0]?.toFixed(2) ?? '?'}`;
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
@@ -143,16 +148,25 @@ export async function benchAudit(calls: number): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   const violations = audit.status === 0 ? audit.stdout.toString('latin1').split('\n').length - 1 : -1;
   process.stdout.write(
-    `vigie audit --db (${calls.toLocaleString('en')} calls): ${seconds.toFixed(1)} s, ${violations.toLocaleString('en')} findings, exit ${audit.status} (goal < 30 s)\n`,
+    `vigie audit --db (${calls.toLocaleString('en')} calls): ${seconds.toFixed(1)} s, ${violations.toLocaleString('en')} findings, exit ${audit.status} (goal < 30 s; ${load()})\n`,
   );
   const args = ['--caller', '+33162000000', '--callee', '+33600000042', '--client', 'client2'];
   const at = ['--at', '2026-11-24T10:15:00+01:00', '--json'];
   const plain = timeCheck([...args, ...at], 11);
   process.stdout.write(
-    `vigie check (no database), median of 11 runs incl. start-up: ${plain.ms.toFixed(0)} ms, exit ${plain.code} (goal well under 100 ms)\n`,
+    `vigie check (no database), median of 11 runs incl. start-up: ${plain.ms.toFixed(0)} ms, exit ${plain.code} (goal well under 100 ms; ${load()})\n`,
+  );
+  const bare: number[] = [];
+  for (let i = 0; i < 11; i++) {
+    const started = performance.now();
+    spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    bare.push(performance.now() - started);
+  }
+  process.stdout.write(
+    `  (for reference: a bare \`node -e 0\` starts in ${median(bare).toFixed(0)} ms here)\n`,
   );
   const stored = timeCheck([...args, ...at, '--db', db], 5);
   process.stdout.write(
-    `vigie check --db (stored history over ${calls.toLocaleString('en')} calls), median of 5: ${stored.ms.toFixed(0)} ms, exit ${stored.code}\n`,
+    `vigie check --db (stored history over ${calls.toLocaleString('en')} calls), median of 5: ${stored.ms.toFixed(0)} ms, exit ${stored.code} (${load()})\n`,
   );
 }

@@ -215,9 +215,12 @@ export async function auditStoredCalls(
   const violations: Violation[] = [];
   let callee = '';
   let prior: CallRecord[] = [];
+  // The next chunk is asked for before this one is read: DuckDB produces it meanwhile.
+  let pending = result.fetchChunk();
   for (;;) {
-    const chunk = await result.fetchChunk();
+    const chunk = await pending;
     if (chunk === null || chunk.rowCount === 0) break;
+    pending = result.fetchChunk();
     const [tv, calleeV, callerV, clientV, campaignV, providerV, purposeV, refusedV, callIdV] = [
       0, 1, 2, 3, 4, 5, 6, 7, 8,
     ].map((k) => chunk.getColumnVector(k));

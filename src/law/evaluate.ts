@@ -188,14 +188,6 @@ function dayOf(date: string): number {
   return day;
 }
 
-/** `inForce` of rules.ts on a local day number: `YYYY-MM-DD` strings compare as their days do. */
-function inForceOn(rule: Rule, day: number): boolean {
-  if (!rule.enabled) return false;
-  if (rule.validFrom !== null && day < dayOf(rule.validFrom)) return false;
-  if (rule.validTo !== null && day >= dayOf(rule.validTo)) return false;
-  return true;
-}
-
 function seconds(hhmm: string): number {
   const [h, m] = hhmm.split(':');
   return Number(h ?? 0) * 3600 + Number(m ?? 0) * 60;
@@ -448,6 +440,38 @@ function checkOf(id: RuleId): Check {
   return checks[id] as Check;
 }
 
+/** One enabled rule with its check and its validity as local day numbers `[from, to)`. */
+interface CompiledRule {
+  readonly id: RuleId;
+  readonly rule: Rule;
+  readonly check: Check;
+  readonly from: number;
+  readonly to: number;
+}
+
+const compiledSets = new WeakMap<RuleSet, readonly CompiledRule[]>();
+
+/**
+ * The enabled rules of `rules` in RULE_IDS order, compiled once per rule table. `inForce` of rules.ts
+ * on day numbers: `YYYY-MM-DD` strings compare as their days do.
+ */
+function compiled(rules: RuleSet): readonly CompiledRule[] {
+  let list = compiledSets.get(rules);
+  if (list === undefined) {
+    list = RULE_IDS.map((id) => ({ id, rule: rules[id] as Rule }))
+      .filter(({ rule }) => rule.enabled)
+      .map(({ id, rule }) => ({
+        id,
+        rule,
+        check: checkOf(id),
+        from: rule.validFrom === null ? Number.NEGATIVE_INFINITY : epochDay(rule.validFrom),
+        to: rule.validTo === null ? Number.POSITIVE_INFINITY : epochDay(rule.validTo),
+      }));
+    compiledSets.set(rules, list);
+  }
+  return list;
+}
+
 /** What the engine knows of a callee whatever the call: its contacts.csv row and its place. */
 interface CalleeFacts {
   readonly number: string;
@@ -490,11 +514,10 @@ function evaluateWithPrior(
     callerInfo: facts.describe(call.caller),
   };
   const violations: Violation[] = [];
-  for (const id of RULE_IDS) {
-    const rule: Rule = rules[id];
-    if (!inForceOn(rule, clock.day) || !inScope(rule, ctx)) continue;
+  for (const { id, rule, check, from, to } of compiled(rules)) {
+    if (clock.day < from || clock.day >= to || !inScope(rule, ctx)) continue;
     if (rule.contractExempt && ctx.contract) continue;
-    const explanation = checkOf(id)(ctx, rule);
+    const explanation = check(ctx, rule);
     if (explanation === null) continue;
     violations.push({
       rule: id,
@@ -565,7 +588,8 @@ export function createEvaluator(facts: LawFacts, rules: RuleSet): CallEvaluator 
   // Audits stream the calls grouped by callee: the callee's facts are computed once per group.
   let last: CalleeFacts | undefined;
   return (call, prior) => {
-    if (last === undefined || last.number !== call.callee) last = calleeFacts(call.callee, cachedFacts);
+    // Each callee is described once per group: not through the cache, which callers need.
+    if (last === undefined || last.number !== call.callee) last = calleeFacts(call.callee, facts);
     return evaluateWithPrior(call, prior, cachedFacts, rules, last);
   };
 }

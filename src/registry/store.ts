@@ -5,6 +5,7 @@ import { isUtf8 } from 'node:buffer';
 import {
   type DuckDBAppender,
   type DuckDBConnection,
+  type DuckDBDataChunk,
   type DuckDBResult,
   type DuckDBValue,
   timestampTZValue,
@@ -547,9 +548,12 @@ export class NumberCursor<T> {
     return rows;
   }
 
-  /** Reads the next chunk. */
+  #next: Promise<DuckDBDataChunk | null> | undefined;
+
+  /** Reads the next chunk (and asks DuckDB for the one after: it is produced meanwhile). */
   async fill(): Promise<void> {
-    const chunk = await this.#result.fetchChunk();
+    const chunk = await (this.#next ?? this.#result.fetchChunk());
+    this.#next = chunk === null || chunk.rowCount === 0 ? undefined : this.#result.fetchChunk();
     this.#i = 0;
     if (chunk === null || chunk.rowCount === 0) {
       this.#done = true;
