@@ -5,7 +5,8 @@ function isFigure(cell: string): boolean {
 
 /** Renders rows as an aligned text table for terminals. */
 export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  // A loop, not Math.max(...): an audit's table has millions of rows, more than a call's arguments.
+  const widths = headers.map((h, i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), h.length));
   const line = (cells: readonly string[]) =>
     cells
       .map((c, i) =>
