@@ -1,3 +1,5 @@
+import { ZONE_TABLE, ZONE_TABLE_RANGE } from './zone-table.ts';
+
 /** Wall-clock reading of an instant in one IANA zone. Pure: Intl only, no clock. */
 export interface LocalTime {
   /** `YYYY-MM-DD` in the zone. */
@@ -52,9 +54,25 @@ function wallFields(ms: number, timeZone: string): [number, number, number, numb
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
 /** Offset in minutes of `timeZone` at the whole second `ms`, from Intl. */
-function offsetAt(ms: number, timeZone: string): number {
+export function intlOffsetAt(ms: number, timeZone: string): number {
   const [y, mo, d, h, mi, s] = wallFields(ms, timeZone);
   return Math.round((Date.UTC(y, mo - 1, d, h, mi, s) - ms) / 60_000);
+}
+
+/** The zone's offset at `ms` from the generated table, or undefined (zone or instant not in it). */
+function tabulatedOffset(ms: number, timeZone: string): number | undefined {
+  const pairs = ZONE_TABLE[timeZone];
+  if (pairs === undefined || ms < ZONE_TABLE_RANGE[0] || ms >= ZONE_TABLE_RANGE[1]) return undefined;
+  const minute = Math.floor(ms / 60_000);
+  // The last pair whose start is at or before `minute` (the first one starts before the range).
+  let lo = 0;
+  let hi = pairs.length / 2;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if ((pairs[2 * mid] ?? 0) <= minute) lo = mid;
+    else hi = mid;
+  }
+  return pairs[2 * lo + 1];
 }
 
 const HOUR_MS = 3_600_000;
@@ -66,6 +84,8 @@ let cachedHours = 0;
  * instants. An hour whose two ends disagree (a transition inside it) is never cached.
  */
 function cachedOffset(ms: number, timeZone: string): number {
+  const tabulated = tabulatedOffset(ms, timeZone);
+  if (tabulated !== undefined) return tabulated;
   const hour = Math.floor(ms / HOUR_MS);
   let zone = hourOffsets.get(timeZone);
   if (zone === undefined) {
@@ -74,15 +94,15 @@ function cachedOffset(ms: number, timeZone: string): number {
   }
   let offset = zone.get(hour);
   if (offset === undefined) {
-    const start = offsetAt(hour * HOUR_MS, timeZone);
-    offset = start === offsetAt(hour * HOUR_MS + HOUR_MS - 1000, timeZone) ? start : null;
+    const start = intlOffsetAt(hour * HOUR_MS, timeZone);
+    offset = start === intlOffsetAt(hour * HOUR_MS + HOUR_MS - 1000, timeZone) ? start : null;
     if (++cachedHours > 500_000) {
       for (const hours of hourOffsets.values()) hours.clear();
       cachedHours = 0;
     }
     zone.set(hour, offset);
   }
-  return offset ?? offsetAt(ms, timeZone);
+  return offset ?? intlOffsetAt(ms, timeZone);
 }
 
 /** The local calendar day of `ms` in `timeZone`, in days since 1970-01-01 (`epochDay(localTime(…).date)`). */
