@@ -1,14 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { auditStoredCalls } from '../../audit/stored.ts';
-import type { Environment } from '../../config/env.ts';
-import { auditCalls, type LawFacts, type Violation } from '../../law/evaluate.ts';
-import { registerHolidaySource } from '../../law/holidays.ts';
-import { DEFAULT_RULES, mergeRuleConfig, RuleConfigError, type RuleSet } from '../../law/rules.ts';
+import { auditCalls, type Violation } from '../../law/evaluate.ts';
+import type { RuleSet } from '../../law/rules.ts';
 import { zonedToUtc } from '../../law/time.ts';
-import { describeNumber } from '../../numbering/describe.ts';
-import type { NumberInfo } from '../../numbering/model.ts';
-import { loadArcepIndex, type NumberingLocation } from '../../numbering/store.ts';
 import {
   type CallRecord,
   DEFAULT_SHORT_CALL_SECONDS,
@@ -24,9 +19,16 @@ import {
   loadRegistryFolder,
 } from '../../registry/load.ts';
 import { REGISTRY_FILES, type RegistryFile, type RowError } from '../../registry/model.ts';
-import { RegistryIndex, type RegistryLookup } from '../../registry/registry-index.ts';
+import { RegistryIndex } from '../../registry/registry-index.ts';
 import { UsageError } from '../../shared/errors.ts';
 import type { CliContext } from '../context.ts';
+import {
+  addRegistryOptions,
+  lawFacts,
+  loadRules,
+  type RegistryFlags,
+  registerHolidayLibrary,
+} from './law-options.ts';
 import { count, renderCsv, renderTable } from '../format.ts';
 
 const OUTCOME_SYNONYMS: Record<string, Outcome> = {
@@ -134,19 +136,13 @@ export function readCallsFile(
   return { calls, errors };
 }
 
-/** Registry flags shared by `audit` and `check`: `--registry DIR` or one flag per file. */
-export type RegistryFlags = { readonly registry?: string } & Partial<Record<RegistryFile, string>>;
-
-export function addRegistryOptions(command: Command, perFile: boolean): Command {
-  command.option('--registry <dir>', 'registry folder (consents.csv, customers.csv, refusals.csv, …)');
-  if (perFile) {
-    for (const kind of REGISTRY_FILES) command.option(`--${kind} <file>`, `${kind}.csv file`);
-  }
-  return command.option(
-    '--rules <file>',
-    'JSON file overriding the rule table (severity, dates, thresholds)',
-  );
-}
+export {
+  addRegistryOptions,
+  lawFacts,
+  loadRules,
+  type RegistryFlags,
+  registerHolidayLibrary,
+} from './law-options.ts';
 
 /** Reads the registry named by the flags (folder first, then each file flag overriding it). */
 export function loadRegistryFromFlags(flags: RegistryFlags): LoadedRegistry {
@@ -160,55 +156,6 @@ export function loadRegistryFromFlags(flags: RegistryFlags): LoadedRegistry {
   }
   if (flags.registry !== undefined) return loadRegistryFolder(flags.registry);
   return loadRegistryFiles(fileFlags);
-}
-
-/** The rule table, with the deployment's JSON override when `--rules` names one. */
-export function loadRules(path: string | undefined): RuleSet {
-  if (path === undefined) return DEFAULT_RULES;
-  let config: unknown;
-  try {
-    config = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new UsageError(
-      `cannot read rule configuration ${path}: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-  try {
-    return mergeRuleConfig(DEFAULT_RULES, config);
-  } catch (error) {
-    if (error instanceof RuleConfigError) throw new UsageError(`${path}: ${error.message}`);
-    throw error;
-  }
-}
-
-function numberingLocation(env: Environment): NumberingLocation {
-  return 'numberingDir' in env && typeof env.numberingDir === 'string' && env.numberingDir !== ''
-    ? { dir: env.numberingDir }
-    : {};
-}
-
-/** date-holidays itself, for the years the generated holiday table does not cover (~120 ms to load). */
-export async function registerHolidayLibrary(): Promise<void> {
-  registerHolidaySource((await import('../../law/holidays-library.ts')).libraryHolidaysOf);
-}
-
-/** The law engine's facts: the numbering core over the ARCEP copy in use, and the registry's indexes. */
-export function lawFacts(env: Environment, registry: RegistryLookup): LawFacts {
-  const arcep = loadArcepIndex(numberingLocation(env)).index;
-  const cache = new Map<string, NumberInfo>();
-  return {
-    registry,
-    describe(number) {
-      let info = cache.get(number);
-      if (info === undefined) {
-        info = describeNumber(number, arcep);
-        // Bounded: an audit of millions of callees must not keep them all.
-        if (cache.size > 100_000) cache.clear();
-        cache.set(number, info);
-      }
-      return info;
-    },
-  };
 }
 
 export function reportRowErrors(ctx: CliContext, errors: readonly RowError[]): void {

@@ -5,8 +5,8 @@ import { holidayYearTabulated } from '../../law/holidays.ts';
 import { normalisePhone } from '../../numbering/phone.ts';
 import type { CallRecord } from '../../records/model.ts';
 import { PURPOSES, type Purpose } from '../../records/model.ts';
-import { parseDateTime } from '../../registry/csv.ts';
-import { REGISTRY_FILES, type RegistryData } from '../../registry/model.ts';
+import { parseDateTime } from '../../registry/datetime.ts';
+import { EMPTY_REGISTRY, REGISTRY_FILES, type RegistryData } from '../../registry/model.ts';
 import { RegistryIndex } from '../../registry/registry-index.ts';
 import { UsageError } from '../../shared/errors.ts';
 import type { CliContext } from '../context.ts';
@@ -14,12 +14,10 @@ import { toJson } from '../format.ts';
 import {
   addRegistryOptions,
   lawFacts,
-  loadRegistryFromFlags,
   loadRules,
   type RegistryFlags,
   registerHolidayLibrary,
-  reportRowErrors,
-} from './audit.ts';
+} from './law-options.ts';
 
 /** `EXIT.refused` of main.ts (not imported: main.ts imports the commands). */
 const REFUSED = 4;
@@ -70,9 +68,16 @@ export function registerCheck(program: Command, ctx: CliContext): void {
     const rules = loadRules(flags.rules);
     const year = at.getUTCFullYear();
     if (!holidayYearTabulated(year - 1) || !holidayYearTabulated(year + 1)) await registerHolidayLibrary();
-    const files =
-      hasRegistryFlags(flags) || flags.db === undefined ? loadRegistryFromFlags(flags) : undefined;
-    if (files !== undefined) reportRowErrors(ctx, files.errors);
+    // The registry files reader (csv-parse) loads only when files are named: it costs start-up time.
+    let files: { readonly data: RegistryData; readonly index: RegistryIndex } | undefined;
+    if (hasRegistryFlags(flags)) {
+      const { loadRegistryFromFlags, reportRowErrors } = await import('./audit.ts');
+      const loaded = loadRegistryFromFlags(flags);
+      reportRowErrors(ctx, loaded.errors);
+      files = loaded;
+    } else if (flags.db === undefined) {
+      files = { data: EMPTY_REGISTRY, index: new RegistryIndex() };
+    }
     const proposed: ProposedCall = {
       caller: phone('caller', flags.caller),
       callee: phone('callee', flags.callee),
