@@ -73,6 +73,24 @@ function withCallId(v: Violation, callId: string): Violation {
   };
 }
 
+/** `found` in `compareViolations` order, the call times (ms) compared first as numbers: much cheaper. */
+function sortedByCallTime(found: readonly Violation[], times: readonly number[]): Violation[] {
+  const order = Array.from(found.keys());
+  order.sort((a, b) => {
+    const dt = (times[a] ?? 0) - (times[b] ?? 0);
+    if (dt !== 0) return dt;
+    const va = found[a];
+    const vb = found[b];
+    return va === undefined || vb === undefined ? 0 : compareViolations(va, vb);
+  });
+  const sorted: Violation[] = [];
+  for (const i of order) {
+    const v = found[i];
+    if (v !== undefined) sorted.push(v);
+  }
+  return sorted;
+}
+
 /** Calls in the filter, all directions, per provider. */
 async function countCalls(store: Store, filter: StoredAuditFilter): Promise<Map<string, number>> {
   const clauses = ['TRUE'];
@@ -212,7 +230,8 @@ export async function auditStoredCalls(
   const evaluate = createEvaluator(facts, rules);
   const from = filter.from?.getTime() ?? Number.NEGATIVE_INFINITY;
   const to = filter.to?.getTime() ?? Number.POSITIVE_INFINITY;
-  const violations: Violation[] = [];
+  const found: Violation[] = [];
+  const times: number[] = [];
   let callee = '';
   let prior: CallRecord[] = [];
   // The next chunk is asked for before this one is read: DuckDB produces it meanwhile.
@@ -275,16 +294,19 @@ export async function auditStoredCalls(
         signal: null,
       };
       if (t >= from && t < to && (filter.provider === undefined || provider === filter.provider)) {
-        const found = evaluate(call, prior);
-        if (found.length > 0) {
+        const broken = evaluate(call, prior);
+        if (broken.length > 0) {
           const callId = stringAt(callIdV, i);
-          for (const v of found) violations.push(withCallId(v, callId));
+          for (const v of broken) {
+            found.push(withCallId(v, callId));
+            times.push(t);
+          }
         }
       }
       prior.push(call);
     }
   }
-  violations.sort(compareViolations);
+  const violations = sortedByCallTime(found, times);
   const callsByProvider = await countCalls(store, filter);
   let calls = 0;
   for (const n of callsByProvider.values()) calls += n;
