@@ -9,9 +9,7 @@ export function renderTable(headers: readonly string[], rows: readonly (readonly
   const widths = headers.map((h, i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), h.length));
   const line = (cells: readonly string[]) =>
     cells
-      .map((c, i) =>
-        /^-?[\d\s,.%]+$/.test(c) && c !== '' ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0),
-      )
+      .map((c, i) => (isFigure(c) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
       .join('  ')
       .trimEnd();
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');

@@ -257,7 +257,11 @@ describe('properties', () => {
   });
 
   it('the French display of a metropolitan number normalises back to it', () => {
-    const metropolitan = frenchNumber.filter((e164) => e164.startsWith('+33'));
+    // A +33 number under an overseas prefix (+33 596…, +33 268 9…) shares its national writing with the
+    // overseas number (0596… is Martinique's), which that writing means: those cannot round-trip.
+    const metropolitan = frenchNumber.filter(
+      (e164) => e164.startsWith('+33') && !/^\+33(?:26|59|63|69)/.test(e164),
+    );
     fc.assert(
       fc.property(metropolitan, (e164) => {
         const display = describeNumber(e164).national;
