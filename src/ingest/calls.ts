@@ -1,9 +1,8 @@
-import { createReadStream, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DuckDBScalarFunction, VARCHAR } from '@duckdb/node-api';
-import { parse } from 'csv-parse';
 import { PhoneNormaliser } from '../numbering/phone.ts';
 import { FORMATS, type FormatSpec, type Projection } from '../records/formats/index.ts';
 import { type CallFormat, DEFAULT_SHORT_CALL_SECONDS } from '../records/model.ts';

@@ -1,8 +1,6 @@
-import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parse } from 'csv-parse';
 import { PhoneNormaliser } from '../numbering/phone.ts';
 import { parseReportRow } from '../records/reports.ts';
 import { normaliseHeaderName, sniff } from '../records/sniff.ts';

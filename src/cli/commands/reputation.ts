@@ -200,7 +200,9 @@ async function showNumber(ctx: CliContext, raw: string, flags: ReadFlags): Promi
     };
     const a = assessNumber({ ...input, asOf });
     const from = days[0]?.day ?? asOf;
-    const history = statusHistory(input, from < addDays(asOf, -55) ? addDays(asOf, -55) : from, asOf);
+    const earliest = addDays(asOf, -55);
+    // biome-ignore lint/complexity/useMathMinMax: ISO days compared as strings; Math.max would turn them into NaN.
+    const history = statusHistory(input, from < earliest ? earliest : from, asOf);
     const changes: {
       day: string;
       from: Status | null;
