@@ -73,9 +73,9 @@ export function checkTimeZone(zone: string): string {
  * another leg of its call, or quarantined with its line and reason. All of it is committed in one
  * transaction, so a crash leaves the database as it was. Re-ingesting the same bytes stores nothing.
  *
- * The file is streamed twice through DuckDB, never held in memory: a first pass counts what will become
- * of each row (and lists the rows to quarantine), the second inserts the good rows. Both run the same
- * canonical query, so they agree row for row.
+ * The file is streamed through DuckDB, never held in memory: a strict pass counts its rows and their
+ * distinct keys, then one INSERT stores the good rows. Only when some rows were not stored does a second
+ * look, with the same canonical query, tell the quarantined and merged rows from the duplicates.
  */
 export async function ingestFile(
   store: Store,
