@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { openStore, type Store } from '../src/store/store.ts';
 
 const ROOT = join(import.meta.dirname, '..');
-// The compiled CLI, run directly: bin/vigie.js would fall back to tsx while sources are being edited.
-const DIST_MAIN = join(ROOT, 'dist', 'cli', 'main.js');
+// The bundled CLI, run directly: bin/vigie.js would fall back to tsx while sources are being edited.
+const DIST_MAIN = join(ROOT, 'dist', 'bundle', 'main.js');
 const RUN_DIST = [
   '--input-type=module',
   '-e',
