@@ -1,11 +1,12 @@
 import type { DuckDBValue, DuckDBVector } from '@duckdb/node-api';
-import { compareViolations, createEvaluator, type LawFacts, type Violation } from '../law/evaluate.ts';
+import { createEvaluator, type LawFacts, type Violation } from '../law/evaluate.ts';
 import type { RuleSet } from '../law/rules.ts';
 import { DAY_MS } from '../law/time.ts';
 import { type CallRecord, PURPOSES, type Purpose } from '../records/model.ts';
 import { CalleeRegistry, NO_NUMBER_ROWS, type NumberRows } from '../registry/registry-index.ts';
 import type { NUMBER_KINDS, NumberCursor } from '../registry/store.ts';
 import type { Store } from '../store/store.ts';
+import { Findings } from './findings.ts';
 
 /** Which stored calls to report on. History outside the filter still counts (frequency, refusals). */
 export interface StoredAuditFilter {
@@ -21,6 +22,14 @@ export interface StoredAudit {
   /** Sorted by call time, then the call, then rule id (as `auditCalls`). */
   readonly violations: Violation[];
   /** Calls in the filter (all directions), in total and per provider, for the per-1,000 summary. */
+  readonly calls: number;
+  readonly callsByProvider: ReadonlyMap<string, number>;
+}
+
+/** A stored audit whose findings stay in columns: `order` lists their indices in `violations` order. */
+export interface StoredFindings {
+  readonly findings: Findings;
+  readonly order: Uint32Array;
   readonly calls: number;
   readonly callsByProvider: ReadonlyMap<string, number>;
 }
@@ -53,44 +62,6 @@ function historyWhere(
   }
   if (filter.client !== undefined) add('c.client = ?', filter.client);
   return { sql: clauses.join(' AND '), params };
-}
-
-/** `{ ...v, callId }` written out: a spread makes slow dictionary objects, and JSON keeps this key order. */
-function withCallId(v: Violation, callId: string): Violation {
-  return {
-    rule: v.rule,
-    callId,
-    caller: v.caller,
-    callee: v.callee,
-    startedAt: v.startedAt,
-    localTime: v.localTime,
-    timeZone: v.timeZone,
-    provider: v.provider,
-    client: v.client,
-    campaign: v.campaign,
-    severity: v.severity,
-    explanation: v.explanation,
-  };
-}
-
-/** `found` in `compareViolations` order, the call times (ms) compared first as numbers: much cheaper. */
-function sortedByCallTime(found: readonly Violation[], times: readonly number[]): Violation[] {
-  const order = Array.from(found.keys());
-  order.sort((a, b) => {
-    const dt = (times[a] ?? 0) - (times[b] ?? 0);
-    if (dt !== 0) return dt;
-    const va = found[a];
-    const vb = found[b];
-    return va === undefined || vb === undefined ? 0 : compareViolations(va, vb);
-  });
-  // Copied in their final order: then they lie in memory in the order they are written out, and
-  // writing 1.5M of them as JSON takes about half the time.
-  const sorted: Violation[] = [];
-  for (const i of order) {
-    const v = found[i];
-    if (v !== undefined) sorted.push(withCallId(v, v.callId));
-  }
-  return sorted;
 }
 
 /** Calls in the filter, all directions, per provider. */
@@ -203,6 +174,24 @@ export async function auditStoredCalls(
   rules: RuleSet,
   filter: StoredAuditFilter = {},
 ): Promise<StoredAudit> {
+  const { findings, order, calls, callsByProvider } = await auditStoredFindings(
+    store,
+    auditFacts,
+    rules,
+    filter,
+  );
+  const violations: Violation[] = [];
+  for (const i of order) violations.push(findings.at(i));
+  return { violations, calls, callsByProvider };
+}
+
+/** `auditStoredCalls` without making an object of each finding (millions of them: what the CLI writes). */
+export async function auditStoredFindings(
+  store: Store,
+  auditFacts: AuditFacts,
+  rules: RuleSet,
+  filter: StoredAuditFilter = {},
+): Promise<StoredFindings> {
   const windowDays = rules['frequency.30d'].params.windowDays;
   const keepMs = (windowDays + 2) * DAY_MS;
   const dicts = new Map<DictColumn, (string | null)[]>();
@@ -232,8 +221,7 @@ export async function auditStoredCalls(
   const evaluate = createEvaluator(facts, rules);
   const from = filter.from?.getTime() ?? Number.NEGATIVE_INFINITY;
   const to = filter.to?.getTime() ?? Number.POSITIVE_INFINITY;
-  const found: Violation[] = [];
-  const times: number[] = [];
+  const findings = new Findings();
   let callee = '';
   let prior: CallRecord[] = [];
   // The next chunk is asked for before this one is read: DuckDB produces it meanwhile.
@@ -299,20 +287,17 @@ export async function auditStoredCalls(
         const broken = evaluate(call, prior);
         if (broken.length > 0) {
           const callId = stringAt(callIdV, i);
-          for (const v of broken) {
-            found.push(withCallId(v, callId));
-            times.push(t);
-          }
+          for (const v of broken) findings.add(v, callId, t);
         }
       }
       prior.push(call);
     }
   }
-  const violations = sortedByCallTime(found, times);
+  const order = findings.order();
   const callsByProvider = await countCalls(store, filter);
   let calls = 0;
   for (const n of callsByProvider.values()) calls += n;
-  return { violations, calls, callsByProvider };
+  return { findings, order, calls, callsByProvider };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { auditStoredCalls } from '../../audit/stored.ts';
+import { violationJson } from '../../audit/json.ts';
+import { auditStoredFindings } from '../../audit/stored.ts';
 import { auditCalls, type Violation } from '../../law/evaluate.ts';
 import type { RuleSet } from '../../law/rules.ts';
 import { zonedToUtc } from '../../law/time.ts';
@@ -297,26 +298,25 @@ export function dayFlag(name: string, value: string | undefined, end: boolean): 
   return new Date(parsed.value.ms);
 }
 
-/** Characters `JSON.stringify` would escape in a string (quotes, backslash, controls, surrogates). */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON escapes exactly the control characters.
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
-
-/** `JSON.stringify(s)`, without its cost when nothing needs escaping (nearly always). */
-function quote(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
-}
-
-function quoteOrNull(s: string | null): string {
-  return s === null ? 'null' : quote(s);
-}
-
-/** `JSON.stringify(v)` of a violation, byte for byte (same keys in the same order), by concatenation. */
-export function violationJson(v: Violation): string {
-  return `{"rule":${quote(v.rule)},"callId":${quote(v.callId)},"caller":${quote(v.caller)},"callee":${quote(v.callee)},"startedAt":${quote(v.startedAt)},"localTime":${quote(v.localTime)},"timeZone":${quote(v.timeZone)},"provider":${quote(v.provider)},"client":${quoteOrNull(v.client)},"campaign":${quoteOrNull(v.campaign)},"severity":${quote(v.severity)},"explanation":${quote(v.explanation)}}`;
-}
-
 /** About how many characters are written at once: large writes, but no string of millions of findings. */
 const JSON_CHUNK = 1 << 20;
+
+/**
+ * Prints `n` findings as one JSON array, one finding a line (`[` + the findings joined by `,\n` + `]`),
+ * in writes of about a megabyte: millions of findings do not fit in one string.
+ */
+function printJson(ctx: CliContext, n: number, json: (i: number) => string): void {
+  if (n === 0) ctx.out('[]');
+  let chunk = '[';
+  for (let i = 0; i < n; i++) {
+    chunk += json(i);
+    if (i === n - 1) ctx.out(`${chunk}]`);
+    else if (chunk.length >= JSON_CHUNK) {
+      ctx.out(`${chunk},`);
+      chunk = '';
+    } else chunk += ',\n';
+  }
+}
 
 /** Prints in slices: millions of violations do not fit in one string (JSON stays one valid array). */
 function printViolations(
@@ -327,20 +327,10 @@ function printViolations(
 ): void {
   const slice = 10_000;
   if (format === 'json') {
-    // One finding a line, `,` closing every line but the last: `[` + findings joined by `,\n` + `]`.
-    if (violations.length === 0) ctx.out('[]');
-    let chunk = '[';
-    const last = violations.length - 1;
-    for (let i = 0; i <= last; i++) {
+    printJson(ctx, violations.length, (i) => {
       const v = violations[i];
-      if (v === undefined) continue;
-      chunk += violationJson(v);
-      if (i === last) ctx.out(`${chunk}]`);
-      else if (chunk.length >= JSON_CHUNK) {
-        ctx.out(`${chunk},`);
-        chunk = '';
-      } else chunk += ',\n';
-    }
+      return v === undefined ? '' : violationJson(v);
+    });
   } else if (format === 'csv') {
     ctx.out(renderCsv(CSV_COLUMNS, []));
     for (let i = 0; i < violations.length; i += slice) {
@@ -372,16 +362,22 @@ async function auditStore(ctx: CliContext, flags: AuditFlags, rules: RuleSet): P
         await loadStoredRegistry(store, undefined, ['consultations', 'assignments', 'campaigns']),
       );
     const facts = { ...lawFacts(ctx.env, index), streamRegistry: files === undefined };
-    const audit = await auditStoredCalls(store, facts, rules, {
+    const audit = await auditStoredFindings(store, facts, rules, {
       ...(from === undefined ? {} : { from }),
       ...(to === undefined ? {} : { to }),
       ...(flags.provider === undefined ? {} : { provider: flags.provider }),
       ...(flags.client === undefined ? {} : { client: flags.client }),
     });
-    printViolations(ctx, flags.format, audit.violations, {
-      total: audit.calls,
-      byProvider: audit.callsByProvider,
-    });
+    const { findings, order } = audit;
+    if (flags.format === 'json') printJson(ctx, order.length, (i) => findings.json(order[i] ?? 0));
+    else {
+      const violations: Violation[] = [];
+      for (const i of order) violations.push(findings.at(i));
+      printViolations(ctx, flags.format, violations, {
+        total: audit.calls,
+        byProvider: audit.callsByProvider,
+      });
+    }
   } finally {
     store.close();
   }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Violation } from '../../law/evaluate.ts';
-import { violationJson } from './audit.ts';
+import type { Violation } from '../law/evaluate.ts';
+import { violationJson } from './json.ts';
 
 const text = fc.string({ unit: 'binary' });
 
