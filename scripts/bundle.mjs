@@ -4,7 +4,7 @@
 // Packages stay external (resolved from node_modules at run time) except commander, which every
 // run needs: @duckdb/node-api is native, and the others load lazily, only when a command uses them.
 // Run by `npm run build`, after tsc (which type-checks); bin/vigie.js runs the bundle when fresh.
-import { cpSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -12,6 +12,26 @@ import { build } from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist', 'bundle');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+/**
+ * commander requires node:child_process at load (~5–8 ms here, with node:net) for executable
+ * subcommands, which Vigie does not use: it gets a stand-in that loads the module on first use.
+ */
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(build) {
+    build.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer)
+        ? { path: 'child_process', namespace: 'lazy' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
+      contents:
+        "let real; module.exports = { spawn: (...args) => (real ??= require('node:child_process')).spawn(...args) };",
+      loader: 'js',
+    }));
+  },
+};
 
 rmSync(out, { recursive: true, force: true });
 await build({
@@ -27,8 +47,18 @@ await build({
   banner: {
     js: "import { createRequire as __vigieCreateRequire } from 'node:module'; const require = __vigieCreateRequire(import.meta.url);",
   },
+  plugins: [lazyChildProcess],
   logLevel: 'warning',
 });
 // Files the code finds next to itself (import.meta.url): in the bundle, next to the chunks.
 cpSync(join(root, 'src', 'numbering', 'data'), join(out, 'data'), { recursive: true });
 cpSync(join(root, 'src', 'store', 'migrations'), join(out, 'migrations'), { recursive: true });
+// The shipped ARCEP copy as raw typed arrays (no gunzip, no JSON.parse at start-up), beside both
+// copies of arcep.json.gz; written with the modules tsc has just compiled into dist/.
+const { readArcepIndexFile } = await import(join(root, 'dist', 'numbering', 'store.js'));
+const { ARCEP_BINARY_FILE_NAME, encodeArcepBinary } = await import(
+  join(root, 'dist', 'numbering', 'arcep-binary.js')
+);
+const binary = encodeArcepBinary(readArcepIndexFile(join(root, 'src', 'numbering', 'data', 'arcep.json.gz')));
+for (const dir of [join(root, 'dist', 'numbering', 'data'), join(out, 'data')])
+  writeFileSync(join(dir, ARCEP_BINARY_FILE_NAME), binary);
