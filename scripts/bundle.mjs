@@ -60,5 +60,12 @@ const { ARCEP_BINARY_FILE_NAME, encodeArcepBinary } = await import(
   join(root, 'dist', 'numbering', 'arcep-binary.js')
 );
 const binary = encodeArcepBinary(readArcepIndexFile(join(root, 'src', 'numbering', 'data', 'arcep.json.gz')));
-for (const dir of [join(root, 'dist', 'numbering', 'data'), join(out, 'data')])
+// And the phone fast path's patterns, without libphonenumber-js's metadata JSON to load.
+const { FAST_PATTERNS_FILE_NAME, fastPatternSources } = await import(
+  join(root, 'dist', 'numbering', 'phone.js')
+);
+const patterns = `${JSON.stringify(fastPatternSources())}\n`;
+for (const dir of [join(root, 'dist', 'numbering', 'data'), join(out, 'data')]) {
   writeFileSync(join(dir, ARCEP_BINARY_FILE_NAME), binary);
+  writeFileSync(join(dir, FAST_PATTERNS_FILE_NAME), patterns);
+}
