@@ -1,7 +1,7 @@
 import { callerIdCategory } from '../numbering/describe.ts';
 import type { NumberInfo, Territory } from '../numbering/model.ts';
 import type { CallRecord, Purpose } from '../records/model.ts';
-import type { Campaign, Contact, Refusal } from '../registry/model.ts';
+import type { Campaign, Consent, Contact, Refusal } from '../registry/model.ts';
 import type { RegistryLookup } from '../registry/registry-index.ts';
 import { type HolidayZone, holidayOnDay, ZONE_NAMES } from './holidays.ts';
 import { RULE_IDS, type Rule, type RuleId, type RuleSet, type Severity } from './rules.ts';
@@ -261,15 +261,27 @@ const checks: { readonly [I in RuleId]: (ctx: Context, rule: Rule<I>) => string 
     const principal = principalOf(ctx.call);
     const first = ctx.day - (rule.params.windowDays - 1);
     // Prior calls are in time order and local days never go back: walk back until the window's start.
-    const within: CallRecord[] = [];
+    // Counted first: nearly every call is under the limit, and then no list is made.
+    let start = ctx.prior.length;
+    let count = 0;
     for (let i = ctx.prior.length - 1; i >= 0; i--) {
       const p = ctx.prior[i];
       if (p === undefined) continue;
       if (localDay(p.startedAt.getTime(), ctx.place.timeZone) < first) break;
-      if (principalOf(p) === principal && purposeOf(p, ctx.facts.registry) === 'prospecting') within.push(p);
+      start = i;
+      if (principalOf(p) === principal && purposeOf(p, ctx.facts.registry) === 'prospecting') count += 1;
     }
-    if (within.length < rule.params.maxAttempts) return null;
-    within.reverse();
+    if (count < rule.params.maxAttempts) return null;
+    const within: CallRecord[] = [];
+    for (let i = start; i < ctx.prior.length; i++) {
+      const p = ctx.prior[i];
+      if (
+        p !== undefined &&
+        principalOf(p) === principal &&
+        purposeOf(p, ctx.facts.registry) === 'prospecting'
+      )
+        within.push(p);
+    }
     const dates = within.map((p) => frenchDayMonth(localTime(p.startedAt, ctx.place.timeZone).date));
     const shown = dates.length > 10 ? [...dates.slice(0, 10), '…'] : dates;
     return `${within.length + 1}e appel en ${rule.params.windowDays} jours (précédents : ${shown.join(', ')})`;
@@ -307,11 +319,13 @@ const checks: { readonly [I in RuleId]: (ctx: Context, rule: Rule<I>) => string 
   'consent.missing': (ctx) => {
     const client = ctx.call.client;
     if (client === null) return "aucun consentement vérifiable : client de l'appel inconnu";
-    const consents = ctx.facts.registry
-      .consentsFor(ctx.call.callee, client)
-      .filter((c) => scopeMatches(c.scope, ctx.call.campaign));
-    if (consents.some((c) => c.grantedAt <= ctx.at)) return null;
-    const later = consents[0];
+    // The first consent of the scope, unless one of the scope was granted by the call (no array made).
+    let later: Consent | undefined;
+    for (const c of ctx.facts.registry.consentsFor(ctx.call.callee, client)) {
+      if (!scopeMatches(c.scope, ctx.call.campaign)) continue;
+      if (c.grantedAt <= ctx.at) return null;
+      later ??= c;
+    }
     if (later !== undefined) {
       return `consentement pour ${client} accordé le ${parisDate(later.grantedAt, ctx.place.timeZone)} (${where(later)}), après l'appel`;
     }
@@ -321,19 +335,19 @@ const checks: { readonly [I in RuleId]: (ctx: Context, rule: Rule<I>) => string 
   'consent.invalid': (ctx, rule) => {
     const client = ctx.call.client;
     if (client === null) return null;
-    const granted = ctx.facts.registry
-      .consentsFor(ctx.call.callee, client)
-      .filter((c) => scopeMatches(c.scope, ctx.call.campaign) && c.grantedAt <= ctx.at);
-    if (granted.length === 0) return null;
     // Any month lasts at least 28 days: a consent younger than 28 days a month has not lapsed.
     const surely = 28 * DAY_MS * rule.params.maxAgeMonths;
-    const valid = granted.some(
-      (c) =>
+    // The consents of the scope granted by the call: none valid, the last one explains (no array made).
+    let last: Consent | undefined;
+    for (const c of ctx.facts.registry.consentsFor(ctx.call.callee, client)) {
+      if (!scopeMatches(c.scope, ctx.call.campaign) || c.grantedAt > ctx.at) continue;
+      if (
         (c.revokedAt === null || c.revokedAt > ctx.at) &&
-        (ctx.at - c.grantedAt <= surely || ctx.at <= addMonths(c.grantedAt, rule.params.maxAgeMonths)),
-    );
-    if (valid) return null;
-    const last = granted[granted.length - 1];
+        (ctx.at - c.grantedAt <= surely || ctx.at <= addMonths(c.grantedAt, rule.params.maxAgeMonths))
+      )
+        return null;
+      last = c;
+    }
     if (last === undefined) return null;
     const zone = ctx.place.timeZone;
     const since = `consentement du ${parisDate(last.grantedAt, zone)} (${where(last)})`;
@@ -352,10 +366,14 @@ const checks: { readonly [I in RuleId]: (ctx: Context, rule: Rule<I>) => string 
   },
   'bloctel.listed': (ctx, rule) => {
     const from = ctx.at - (rule.params.maxAgeDays + 2) * DAY_MS;
-    const listing = ctx.facts.registry
-      .bloctelListings(ctx.call.callee, from, ctx.at, ctx.call.client)
-      .filter((b) => ctx.day - localDay(b.consultedAt, ctx.place.timeZone) <= rule.params.maxAgeDays)
-      .at(-1);
+    const listings = ctx.facts.registry.bloctelListings(ctx.call.callee, from, ctx.at, ctx.call.client);
+    // The last one young enough, found from the end (no array made).
+    let listing: (typeof listings)[number] | undefined;
+    for (let i = listings.length - 1; i >= 0 && listing === undefined; i--) {
+      const b = listings[i];
+      if (b !== undefined && ctx.day - localDay(b.consultedAt, ctx.place.timeZone) <= rule.params.maxAgeDays)
+        listing = b;
+    }
     return listing === undefined
       ? null
       : `numéro inscrit sur Bloctel selon la consultation du ${parisDate(listing.consultedAt, ctx.place.timeZone)} (${where(listing)})`;
