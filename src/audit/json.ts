@@ -2,7 +2,7 @@ import type { Violation } from '../law/evaluate.ts';
 
 /** Characters `JSON.stringify` would escape in a string (quotes, backslash, controls, surrogates). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: JSON escapes exactly the control characters.
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+export const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** `JSON.stringify(s)`, without its cost when nothing needs escaping (nearly always). */
 export function quote(s: string): string {

@@ -369,7 +369,7 @@ async function auditStore(ctx: CliContext, flags: AuditFlags, rules: RuleSet): P
       ...(flags.client === undefined ? {} : { client: flags.client }),
     });
     const { findings, order } = audit;
-    if (flags.format === 'json') printJson(ctx, order.length, (i) => findings.json(order[i] ?? 0));
+    if (flags.format === 'json') findings.printJson(order, ctx.out);
     else {
       const violations: Violation[] = [];
       for (const i of order) violations.push(findings.at(i));
