@@ -1,4 +1,4 @@
-import type { DuckDBValue, DuckDBVector } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBResult, DuckDBValue, DuckDBVector } from '@duckdb/node-api';
 import { createEvaluator, type LawFacts, type Violation } from '../law/evaluate.ts';
 import type { RuleSet } from '../law/rules.ts';
 import { DAY_MS } from '../law/time.ts';
@@ -83,13 +83,37 @@ async function countCalls(store: Store, filter: StoredAuditFilter): Promise<Map<
   return new Map(rows.map((r) => [r.provider, Number(r.n)]));
 }
 
+/**
+ * Creates the temporary dictionary table of one column on `connection` (temporary tables belong to
+ * their connection). Ids follow the values' order: every connection numbers them alike.
+ */
+async function createDictionary(connection: DuckDBConnection, column: DictColumn): Promise<void> {
+  await connection.run(`DROP TABLE IF EXISTS temp.vigie_dict_${column}`);
+  await connection.run(
+    `CREATE TEMP TABLE vigie_dict_${column} AS
+     SELECT v, (row_number() OVER (ORDER BY v NULLS LAST) - 1)::INTEGER AS id
+     FROM (SELECT DISTINCT ${column} AS v FROM calls)`,
+  );
+}
+
+/**
+ * The calls are streamed in this many successive ranges of `hash(callee)`, in order (the same order
+ * overall): DuckDB sorts the next range on the other connection while JavaScript audits this one,
+ * instead of sorting all the calls before the first one can be audited.
+ */
+const HASH_RANGES = 4;
+
+/** `hash(c.callee)` within range `k` of `HASH_RANGES` (UBIGINT literals: parameters would be signed). */
+function hashRange(k: number): string {
+  const step = 2n ** 64n / BigInt(HASH_RANGES);
+  const lo = step * BigInt(k);
+  const hi = k === HASH_RANGES - 1 ? 2n ** 64n - 1n : step * BigInt(k + 1) - 1n;
+  return `hash(c.callee) BETWEEN ${lo}::UBIGINT AND ${hi}::UBIGINT`;
+}
+
 /** Builds the temporary dictionary of one low-cardinality column; reading ids is much cheaper than strings. */
 async function dictionary(store: Store, column: DictColumn): Promise<(string | null)[]> {
-  await store.run(`DROP TABLE IF EXISTS temp.vigie_dict_${column}`);
-  await store.run(
-    `CREATE TEMP TABLE vigie_dict_${column} AS
-     SELECT v, (row_number() OVER () - 1)::INTEGER AS id FROM (SELECT DISTINCT ${column} AS v FROM calls)`,
-  );
+  await createDictionary(store.connection, column);
   const rows = await store.all<{ v: string | null; id: number }>(
     `SELECT v, id FROM temp.vigie_dict_${column}`,
   );
@@ -200,18 +224,28 @@ export async function auditStoredFindings(
     id < 0 ? null : (dicts.get(column)?.[id] ?? null);
   const purposes = (dicts.get('purpose') ?? []).map(purposeOf);
   const where = historyWhere(filter, windowDays + 2);
-  const result = await store.connection.stream(
-    `SELECT epoch_ms(c.started_at)::DOUBLE AS t, c.callee, dcr.id, dcl.id, dca.id, dp.id, dpu.id, c.refused, c.call_id
-     FROM calls c
-     JOIN temp.vigie_dict_caller dcr ON dcr.v = c.caller
-     LEFT JOIN temp.vigie_dict_client dcl ON dcl.v = c.client
-     LEFT JOIN temp.vigie_dict_campaign dca ON dca.v = c.campaign
-     JOIN temp.vigie_dict_provider dp ON dp.v = c.provider
-     JOIN temp.vigie_dict_purpose dpu ON dpu.v = c.purpose
-     WHERE ${where.sql}
-     ORDER BY hash(c.callee), c.callee, c.started_at, c.provider, c.call_id`,
-    where.params,
-  );
+  // A second connection, with its own copies of the dictionaries, sorts every other range.
+  const other = await store.connect();
+  const otherReady = (async () => {
+    for (const column of DICTIONARIES) await createDictionary(other, column);
+  })();
+  const streamRange = async (k: number): Promise<DuckDBResult> => {
+    const connection = k % 2 === 0 ? store.connection : other;
+    if (connection === other) await otherReady;
+    return connection.stream(
+      `SELECT epoch_ms(c.started_at)::DOUBLE AS t, c.callee, dcr.id, dcl.id, dca.id, dp.id, dpu.id, c.refused, c.call_id
+       FROM calls c
+       JOIN temp.vigie_dict_caller dcr ON dcr.v = c.caller
+       LEFT JOIN temp.vigie_dict_client dcl ON dcl.v = c.client
+       LEFT JOIN temp.vigie_dict_campaign dca ON dca.v = c.campaign
+       JOIN temp.vigie_dict_provider dp ON dp.v = c.provider
+       JOIN temp.vigie_dict_purpose dpu ON dpu.v = c.purpose
+       WHERE ${where.sql} AND ${hashRange(k)}
+       ORDER BY hash(c.callee), c.callee, c.started_at, c.provider, c.call_id`,
+      where.params,
+    );
+  };
+  let nextRange = streamRange(0);
   const callee$ = auditFacts.streamRegistry ? new CalleeRegistry(auditFacts.registry) : undefined;
   const cursors =
     callee$ === undefined
@@ -224,73 +258,81 @@ export async function auditStoredFindings(
   const findings = new Findings();
   let callee = '';
   let prior: CallRecord[] = [];
-  // The next chunk is asked for before this one is read: DuckDB produces it meanwhile.
-  let pending = result.fetchChunk();
-  for (;;) {
-    const chunk = await pending;
-    if (chunk === null || chunk.rowCount === 0) break;
-    pending = result.fetchChunk();
-    const [tv, calleeV, callerV, clientV, campaignV, providerV, purposeV, refusedV, callIdV] = [
-      0, 1, 2, 3, 4, 5, 6, 7, 8,
-    ].map((k) => chunk.getColumnVector(k));
-    if (
-      tv === undefined ||
-      calleeV === undefined ||
-      callerV === undefined ||
-      clientV === undefined ||
-      campaignV === undefined ||
-      providerV === undefined ||
-      purposeV === undefined ||
-      refusedV === undefined ||
-      callIdV === undefined
-    )
-      throw new Error('audit query returned fewer columns than selected');
-    for (let i = 0; i < chunk.rowCount; i++) {
-      const number = stringAt(calleeV, i);
-      const t = Number(tv.getItem(i));
-      if (number !== callee) {
-        callee = number;
-        prior = [];
-        if (callee$ !== undefined && cursors !== undefined)
-          callee$.moveTo(number, await rowsOf(cursors, number));
-      } else if (prior.length > 32 && (prior[0]?.startedAt.getTime() ?? t) < t - keepMs) {
-        prior = prior.filter((p) => p.refused || p.startedAt.getTime() >= t - keepMs);
-      }
-      const refused = refusedV.getItem(i) === true;
-      const provider = value('provider', idAt(providerV, i)) ?? '';
-      const call: CallRecord = {
-        provider,
-        // Decoded only where it is read: refused calls are cited by later explanations.
-        callId: refused ? stringAt(callIdV, i) : '',
-        startedAt: new Date(t),
-        caller: value('caller', idAt(callerV, i)) ?? '',
-        // The group's string: its hash is computed once for every registry lookup of the group.
-        callee,
-        direction: 'outbound',
-        outcome: 'no_answer',
-        short: false,
-        ringSeconds: null,
-        talkSeconds: null,
-        site: null,
-        client: value('client', idAt(clientV, i)),
-        campaign: value('campaign', idAt(campaignV, i)),
-        agent: null,
-        purpose: purposes[idAt(purposeV, i)] ?? 'prospecting',
-        refused,
-        sipCode: null,
-        q850Cause: null,
-        attestation: null,
-        disposition: null,
-        signal: null,
-      };
-      if (t >= from && t < to && (filter.provider === undefined || provider === filter.provider)) {
-        const broken = evaluate(call, prior);
-        if (broken.length > 0) {
-          const callId = stringAt(callIdV, i);
-          for (const v of broken) findings.add(v, callId, t);
+  for (let k = 0; k < HASH_RANGES; k++) {
+    const result = await nextRange;
+    if (k + 1 < HASH_RANGES) {
+      nextRange = streamRange(k + 1);
+      // Awaited at the next range; handled now in case this one fails first.
+      nextRange.catch(() => undefined);
+    }
+    // The next chunk is asked for before this one is read: DuckDB produces it meanwhile.
+    let pending = result.fetchChunk();
+    for (;;) {
+      const chunk = await pending;
+      if (chunk === null || chunk.rowCount === 0) break;
+      pending = result.fetchChunk();
+      const [tv, calleeV, callerV, clientV, campaignV, providerV, purposeV, refusedV, callIdV] = [
+        0, 1, 2, 3, 4, 5, 6, 7, 8,
+      ].map((k) => chunk.getColumnVector(k));
+      if (
+        tv === undefined ||
+        calleeV === undefined ||
+        callerV === undefined ||
+        clientV === undefined ||
+        campaignV === undefined ||
+        providerV === undefined ||
+        purposeV === undefined ||
+        refusedV === undefined ||
+        callIdV === undefined
+      )
+        throw new Error('audit query returned fewer columns than selected');
+      for (let i = 0; i < chunk.rowCount; i++) {
+        const number = stringAt(calleeV, i);
+        const t = Number(tv.getItem(i));
+        if (number !== callee) {
+          callee = number;
+          prior = [];
+          if (callee$ !== undefined && cursors !== undefined)
+            callee$.moveTo(number, await rowsOf(cursors, number));
+        } else if (prior.length > 32 && (prior[0]?.startedAt.getTime() ?? t) < t - keepMs) {
+          prior = prior.filter((p) => p.refused || p.startedAt.getTime() >= t - keepMs);
         }
+        const refused = refusedV.getItem(i) === true;
+        const provider = value('provider', idAt(providerV, i)) ?? '';
+        const call: CallRecord = {
+          provider,
+          // Decoded only where it is read: refused calls are cited by later explanations.
+          callId: refused ? stringAt(callIdV, i) : '',
+          startedAt: new Date(t),
+          caller: value('caller', idAt(callerV, i)) ?? '',
+          // The group's string: its hash is computed once for every registry lookup of the group.
+          callee,
+          direction: 'outbound',
+          outcome: 'no_answer',
+          short: false,
+          ringSeconds: null,
+          talkSeconds: null,
+          site: null,
+          client: value('client', idAt(clientV, i)),
+          campaign: value('campaign', idAt(campaignV, i)),
+          agent: null,
+          purpose: purposes[idAt(purposeV, i)] ?? 'prospecting',
+          refused,
+          sipCode: null,
+          q850Cause: null,
+          attestation: null,
+          disposition: null,
+          signal: null,
+        };
+        if (t >= from && t < to && (filter.provider === undefined || provider === filter.provider)) {
+          const broken = evaluate(call, prior);
+          if (broken.length > 0) {
+            const callId = stringAt(callIdV, i);
+            for (const v of broken) findings.add(v, callId, t);
+          }
+        }
+        prior.push(call);
       }
-      prior.push(call);
     }
   }
   const order = findings.order();
