@@ -48,6 +48,9 @@ await build({
     js: "import { createRequire as __vigieCreateRequire } from 'node:module'; const require = __vigieCreateRequire(import.meta.url);",
   },
   plugins: [lazyChildProcess],
+  // Less to parse at each start (~2 ms of check); names are kept, so stack traces still read.
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
 });
 // Files the code finds next to itself (import.meta.url): in the bundle, next to the chunks.
