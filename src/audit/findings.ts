@@ -2,6 +2,23 @@ import type { Violation } from '../law/evaluate.ts';
 import type { RuleId } from '../law/rules.ts';
 import { NEEDS_ESCAPE } from './json.ts';
 
+/** The JSON keys of a violation with their punctuation, as bytes: `{"rule":`, `,"callId":`, … */
+const KEY = {
+  rule: Buffer.from('{"rule":', 'latin1'),
+  callId: Buffer.from(',"callId":', 'latin1'),
+  caller: Buffer.from(',"caller":', 'latin1'),
+  callee: Buffer.from(',"callee":', 'latin1'),
+  startedAt: Buffer.from(',"startedAt":', 'latin1'),
+  localTime: Buffer.from(',"localTime":', 'latin1'),
+  timeZone: Buffer.from(',"timeZone":', 'latin1'),
+  provider: Buffer.from(',"provider":', 'latin1'),
+  client: Buffer.from(',"client":', 'latin1'),
+  campaign: Buffer.from(',"campaign":', 'latin1'),
+  severity: Buffer.from(',"severity":', 'latin1'),
+  explanation: Buffer.from(',"explanation":', 'latin1'),
+};
+const NULL = Buffer.from('null', 'latin1');
+
 /** Bytes of the blocks that hold the findings' JSON. */
 const BLOCK = 16 << 20;
 /** About how many bytes are printed at once: large writes, but no string of millions of findings. */
@@ -47,9 +64,10 @@ export class Findings {
     this.#end = grown(this.#end, size);
   }
 
-  /** Writes ASCII `s` as is. */
-  #ascii(s: string): void {
-    this.#off += this.#buf.write(s, this.#off, 'latin1');
+  /** Writes `bytes` as they are. */
+  #bytes(bytes: Uint8Array): void {
+    this.#buf.set(bytes, this.#off);
+    this.#off += bytes.length;
   }
 
   /** Writes `JSON.stringify(s)`. */
@@ -65,7 +83,7 @@ export class Findings {
   }
 
   #nullable(s: string | null): void {
-    if (s === null) this.#ascii('null');
+    if (s === null) this.#bytes(NULL);
     else this.#string(s);
   }
 
@@ -101,31 +119,32 @@ export class Findings {
     this.#provider.push(v.provider);
     this.#callId.push(callId);
     this.#rule.push(v.rule);
-    this.#ascii('{"rule":');
+    this.#bytes(KEY.rule);
     this.#string(v.rule);
-    this.#ascii(',"callId":');
+    this.#bytes(KEY.callId);
     this.#string(callId);
-    this.#ascii(',"caller":');
+    this.#bytes(KEY.caller);
     this.#string(v.caller);
-    this.#ascii(',"callee":');
+    this.#bytes(KEY.callee);
     this.#string(v.callee);
-    this.#ascii(',"startedAt":');
+    this.#bytes(KEY.startedAt);
     this.#string(v.startedAt);
-    this.#ascii(',"localTime":');
+    this.#bytes(KEY.localTime);
     this.#string(v.localTime);
-    this.#ascii(',"timeZone":');
+    this.#bytes(KEY.timeZone);
     this.#string(v.timeZone);
-    this.#ascii(',"provider":');
+    this.#bytes(KEY.provider);
     this.#string(v.provider);
-    this.#ascii(',"client":');
+    this.#bytes(KEY.client);
     this.#nullable(v.client);
-    this.#ascii(',"campaign":');
+    this.#bytes(KEY.campaign);
     this.#nullable(v.campaign);
-    this.#ascii(',"severity":');
+    this.#bytes(KEY.severity);
     this.#string(v.severity);
-    this.#ascii(',"explanation":');
+    this.#bytes(KEY.explanation);
     this.#string(v.explanation);
-    this.#ascii('}');
+    this.#buf[this.#off] = 0x7d;
+    this.#off += 1;
     this.#end[i] = this.#off;
   }
 

@@ -122,6 +122,10 @@ async function dictionary(store: Store, column: DictColumn): Promise<(string | n
   return values;
 }
 
+function entry(dict: readonly (string | null)[], id: number): string | null {
+  return id < 0 ? null : (dict[id] ?? null);
+}
+
 function purposeOf(text: string | null): Purpose {
   return PURPOSES.find((p) => p === text) ?? 'prospecting';
 }
@@ -220,8 +224,11 @@ export async function auditStoredFindings(
   const keepMs = (windowDays + 2) * DAY_MS;
   const dicts = new Map<DictColumn, (string | null)[]>();
   for (const column of DICTIONARIES) dicts.set(column, await dictionary(store, column));
-  const value = (column: DictColumn, id: number): string | null =>
-    id < 0 ? null : (dicts.get(column)?.[id] ?? null);
+  // The dictionaries at hand: looked up for every call.
+  const providers = dicts.get('provider') ?? [];
+  const callers = dicts.get('caller') ?? [];
+  const clients = dicts.get('client') ?? [];
+  const campaigns = dicts.get('campaign') ?? [];
   const purposes = (dicts.get('purpose') ?? []).map(purposeOf);
   const where = historyWhere(filter, windowDays + 2);
   // A second connection, with its own copies of the dictionaries, sorts every other range.
@@ -286,7 +293,9 @@ export async function auditStoredFindings(
         callIdV === undefined
       )
         throw new Error('audit query returned fewer columns than selected');
-      for (let i = 0; i < chunk.rowCount; i++) {
+      // Read once: `rowCount` asks DuckDB each time.
+      const rows = chunk.rowCount;
+      for (let i = 0; i < rows; i++) {
         const number = stringAt(calleeV, i);
         const t = Number(tv.getItem(i));
         if (number !== callee) {
@@ -298,13 +307,13 @@ export async function auditStoredFindings(
           prior = prior.filter((p) => p.refused || p.startedAt.getTime() >= t - keepMs);
         }
         const refused = refusedV.getItem(i) === true;
-        const provider = value('provider', idAt(providerV, i)) ?? '';
+        const provider = entry(providers, idAt(providerV, i)) ?? '';
         const call: CallRecord = {
           provider,
           // Decoded only where it is read: refused calls are cited by later explanations.
           callId: refused ? stringAt(callIdV, i) : '',
           startedAt: new Date(t),
-          caller: value('caller', idAt(callerV, i)) ?? '',
+          caller: entry(callers, idAt(callerV, i)) ?? '',
           // The group's string: its hash is computed once for every registry lookup of the group.
           callee,
           direction: 'outbound',
@@ -313,8 +322,8 @@ export async function auditStoredFindings(
           ringSeconds: null,
           talkSeconds: null,
           site: null,
-          client: value('client', idAt(clientV, i)),
-          campaign: value('campaign', idAt(campaignV, i)),
+          client: entry(clients, idAt(clientV, i)),
+          campaign: entry(campaigns, idAt(campaignV, i)),
           agent: null,
           purpose: purposes[idAt(purposeV, i)] ?? 'prospecting',
           refused,
