@@ -101,7 +101,7 @@ async function createDictionary(connection: DuckDBConnection, column: DictColumn
  * overall): DuckDB sorts the next range on the other connection while JavaScript audits this one,
  * instead of sorting all the calls before the first one can be audited.
  */
-const HASH_RANGES = 4;
+const HASH_RANGES = 8;
 
 /** `hash(c.callee)` within range `k` of `HASH_RANGES` (UBIGINT literals: parameters would be signed). */
 function hashRange(k: number): string {
