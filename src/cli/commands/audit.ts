@@ -361,7 +361,7 @@ async function auditStore(ctx: CliContext, flags: AuditFlags, rules: RuleSet): P
       new RegistryIndex(
         await loadStoredRegistry(store, undefined, ['consultations', 'assignments', 'campaigns']),
       );
-    const facts = { ...lawFacts(ctx.env, index), streamRegistry: files === undefined };
+    const facts = { ...lawFacts(ctx.env, index, false), streamRegistry: files === undefined };
     const audit = await auditStoredFindings(store, facts, rules, {
       ...(from === undefined ? {} : { from }),
       ...(to === undefined ? {} : { to }),

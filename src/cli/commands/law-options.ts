@@ -58,9 +58,14 @@ export async function registerHolidayLibrary(): Promise<void> {
   registerHolidaySource((await import('../../law/holidays-library.ts')).libraryHolidaysOf);
 }
 
-/** The law engine's facts: the numbering core over the ARCEP copy in use, and the registry's indexes. */
-export function lawFacts(env: Environment, registry: RegistryLookup): LawFacts {
+/**
+ * The law engine's facts: the numbering core over the ARCEP copy in use, and the registry's indexes.
+ * Numbers are described through a bounded cache, unless `cached` is false: the stored audit meets each
+ * callee once (the engine caches callers itself), and a cache would only keep their descriptions alive.
+ */
+export function lawFacts(env: Environment, registry: RegistryLookup, cached = true): LawFacts {
   const arcep = loadArcepIndex(numberingLocation(env)).index;
+  if (!cached) return { registry, describe: (number) => describeNumber(number, arcep) };
   const cache = new Map<string, NumberInfo>();
   return {
     registry,
