@@ -2,7 +2,7 @@ import type { Violation } from '../law/evaluate.ts';
 
 /** Characters `JSON.stringify` would escape in a string (quotes, backslash, controls, surrogates). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: JSON escapes exactly the control characters.
-export const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** `JSON.stringify(s)`, without its cost when nothing needs escaping (nearly always). */
 export function quote(s: string): string {
@@ -13,7 +13,10 @@ export function quoteOrNull(s: string | null): string {
   return s === null ? 'null' : quote(s);
 }
 
-/** `JSON.stringify(v)` of a violation, byte for byte (same keys in the same order), by concatenation. */
-export function violationJson(v: Violation): string {
-  return `{"rule":${quote(v.rule)},"callId":${quote(v.callId)},"caller":${quote(v.caller)},"callee":${quote(v.callee)},"startedAt":${quote(v.startedAt)},"localTime":${quote(v.localTime)},"timeZone":${quote(v.timeZone)},"provider":${quote(v.provider)},"client":${quoteOrNull(v.client)},"campaign":${quoteOrNull(v.campaign)},"severity":${quote(v.severity)},"explanation":${quote(v.explanation)}}`;
+/**
+ * `JSON.stringify(v)` of a violation, byte for byte (same keys in the same order), by concatenation;
+ * with `callId`, that of `{ ...v, callId }`.
+ */
+export function violationJson(v: Violation, callId: string = v.callId): string {
+  return `{"rule":${quote(v.rule)},"callId":${quote(callId)},"caller":${quote(v.caller)},"callee":${quote(v.callee)},"startedAt":${quote(v.startedAt)},"localTime":${quote(v.localTime)},"timeZone":${quote(v.timeZone)},"provider":${quote(v.provider)},"client":${quoteOrNull(v.client)},"campaign":${quoteOrNull(v.campaign)},"severity":${quote(v.severity)},"explanation":${quote(v.explanation)}}`;
 }
