@@ -1,3 +1,4 @@
+import { formatter } from '../shared/time.ts';
 import { ZONE_TABLE, ZONE_TABLE_RANGE } from './zone-table.ts';
 
 /** Wall-clock reading of an instant in one IANA zone. Pure: Intl only, no clock. */
@@ -16,30 +17,11 @@ export interface LocalTime {
 }
 
 const DAY_MS = 86_400_000;
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (formatter === undefined) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
 
 /** The wall-clock fields of `ms` in `timeZone` as numbers (year, month, day, hour, minute, second). */
 function wallFields(ms: number, timeZone: string): [number, number, number, number, number, number] {
   const fields = [0, 0, 0, 0, 0, 0] as [number, number, number, number, number, number];
-  for (const part of formatterFor(timeZone).formatToParts(ms)) {
+  for (const part of formatter(timeZone).formatToParts(ms)) {
     const value = Number(part.value);
     if (part.type === 'year') fields[0] = value;
     else if (part.type === 'month') fields[1] = value;

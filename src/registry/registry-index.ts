@@ -205,14 +205,10 @@ export class RegistryIndex implements RegistryLookup {
 }
 
 /** The registry rows of one number, in load order (file, then line). */
-export interface NumberRows {
-  readonly consents: readonly Consent[];
-  readonly customers: readonly Customer[];
-  readonly refusals: readonly Refusal[];
-  readonly dnc: readonly DncEntry[];
-  readonly bloctel: readonly BloctelListing[];
-  readonly contacts: readonly Contact[];
-}
+export type NumberRows = Pick<
+  RegistryData,
+  'consents' | 'customers' | 'refusals' | 'dnc' | 'bloctel' | 'contacts'
+>;
 
 export const NO_NUMBER_ROWS: NumberRows = {
   consents: NONE,

@@ -16,7 +16,8 @@ export function localToUtc(local: string, timeZone: string): Date | undefined {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(timeZone: string): Intl.DateTimeFormat {
+/** One cached Intl formatter per zone, reading a wall clock as numeric 24-hour parts. */
+export function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (f === undefined) {
     f = new Intl.DateTimeFormat('en-CA', {
