@@ -4,22 +4,19 @@ import { ingestFile } from '../../ingest/calls.ts';
 import type { FileSummary, IngestOptions } from '../../ingest/model.ts';
 import { planIngest } from '../../ingest/paths.ts';
 import { ingestReportFile } from '../../ingest/reports.ts';
-import { CALL_FORMATS, type CallFormat } from '../../records/model.ts';
+import { CALL_FORMATS } from '../../records/model.ts';
 import { openStore, type Store } from '../../store/store.ts';
 import type { CliContext } from '../context.ts';
 import { count, toJson } from '../format.ts';
 
-interface IngestFlags {
-  readonly format?: CallFormat | 'auto';
-  readonly provider?: string;
-  readonly site?: string;
-  readonly client?: string;
-  readonly campaign?: string;
-  readonly caller?: string;
-  readonly timezone?: string;
+/** The flags: the file options that a command line can set, and where and how to report. */
+type IngestFlags = Pick<
+  IngestOptions,
+  'format' | 'provider' | 'site' | 'client' | 'campaign' | 'caller' | 'timezone'
+> & {
   readonly db?: string;
   readonly json?: boolean;
-}
+};
 
 export function dbOption(ctx: CliContext): Option {
   return new Option('--db <path>', 'DuckDB database file (default: VIGIE_DB or .vigie/vigie.duckdb)').default(
