@@ -111,16 +111,38 @@ export class Findings {
 
   /**
    * Prints the findings in `order` as one JSON array, one finding a line (`[` + the findings joined by
-   * `,\n` + `]`), through `out`, which ends each piece with a newline: pieces of about a megabyte.
+   * `,\n` + `]` + a newline), in pieces of about a megabyte: as bytes through `sink.bytes` when given
+   * (copied from the blocks, never decoded), else as text through `sink.text`, which ends each piece
+   * with a newline.
    */
-  printJson(order: Uint32Array, out: (text: string) => void): void {
+  printJson(
+    order: Uint32Array,
+    sink: {
+      readonly text: (text: string) => void;
+      readonly bytes?: ((bytes: Uint8Array) => void) | undefined;
+    },
+  ): void {
+    const bytes = sink.bytes;
     if (order.length === 0) {
-      out('[]');
+      if (bytes === undefined) sink.text('[]');
+      else bytes(Buffer.from('[]\n'));
       return;
     }
     let chunk = Buffer.allocUnsafe(OUT_CHUNK * 2);
     chunk[0] = 0x5b;
     let off = 1;
+    /** Writes the chunk up to `off` and its last byte (`,` or `]`), then starts a new one. */
+    const flush = (last: number) => {
+      chunk[off] = last;
+      if (bytes === undefined) sink.text(chunk.toString('utf8', 0, off + 1));
+      else {
+        chunk[off + 1] = 0x0a;
+        // A new chunk each time: a stream may still hold the one it was given.
+        bytes(chunk.subarray(0, off + 2));
+        chunk = Buffer.allocUnsafe(OUT_CHUNK * 2);
+      }
+      off = 0;
+    };
     for (let k = 0; k < order.length; k++) {
       const i = order[k] ?? 0;
       const block = this.#blocks[this.#blockOf[i] ?? 0];
@@ -132,14 +154,9 @@ export class Findings {
         chunk = grown;
       }
       if (block !== undefined) off += block.copy(chunk, off, start, end);
-      if (k === order.length - 1) {
-        chunk[off] = 0x5d;
-        out(chunk.toString('utf8', 0, off + 1));
-      } else if (off >= OUT_CHUNK) {
-        chunk[off] = 0x2c;
-        out(chunk.toString('utf8', 0, off + 1));
-        off = 0;
-      } else {
+      if (k === order.length - 1) flush(0x5d);
+      else if (off >= OUT_CHUNK) flush(0x2c);
+      else {
         chunk[off] = 0x2c;
         chunk[off + 1] = 0x0a;
         off += 2;

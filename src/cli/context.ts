@@ -4,6 +4,11 @@ import type { Environment } from '../config/env.ts';
 export interface CliContext {
   readonly env: Environment;
   readonly out: (text: string) => void;
+  /**
+   * Writes bytes as they are (no newline added), for output of hundreds of megabytes that would
+   * otherwise be decoded into strings only to be encoded again. Commands fall back to `out` without it.
+   */
+  readonly outBytes?: (bytes: Uint8Array) => void;
   readonly err: (text: string) => void;
   /** Sets the process exit code the command ends with (0, 3 for quarantined rows, 4 for a refused call…). */
   setExitCode(code: number): void;

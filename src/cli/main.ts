@@ -62,6 +62,7 @@ export async function main(): Promise<void> {
   const code = await runCli(process.argv.slice(2), {
     env: readEnvironment(),
     out: (text) => process.stdout.write(`${text}\n`),
+    outBytes: (bytes) => process.stdout.write(bytes),
     err: (text) => process.stderr.write(`${text}\n`),
   });
   process.exitCode = code;

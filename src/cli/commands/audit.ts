@@ -369,7 +369,7 @@ async function auditStore(ctx: CliContext, flags: AuditFlags, rules: RuleSet): P
       ...(flags.client === undefined ? {} : { client: flags.client }),
     });
     const { findings, order } = audit;
-    if (flags.format === 'json') findings.printJson(order, ctx.out);
+    if (flags.format === 'json') findings.printJson(order, { text: ctx.out, bytes: ctx.outBytes });
     else {
       const violations: Violation[] = [];
       for (const i of order) violations.push(findings.at(i));
