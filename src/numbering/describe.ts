@@ -120,8 +120,15 @@ interface Located {
   readonly possible: readonly Territory[];
 }
 
+/**
+ * Decomposed, the accents of the Latin letters in ARCEP's labels are combining marks of U+0300–U+036F
+ * (a plain range: `\p{M}` took `vigie check` 0.3 ms to compile).
+ */
 function accentless(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
 }
 
 /** Maps MAJNUM's Territoire label; null for `National` and anything unknown. */
