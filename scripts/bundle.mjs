@@ -1,6 +1,6 @@
 // The CLI as a few ESM files (dist/bundle/), for start-up time: Node 20 loads one file much faster
-// than the ~90 small modules of dist/cli. `vigie check` loads main.js, its own chunk and the chunks
-// it shares; every other command's code is split into chunks loaded only by that command.
+// than the ~90 small modules of dist/cli. Each command's code is split into chunks loaded only by
+// that command; `vigie check` has a bundle of its own besides (check.cjs, see bundle-check.mjs).
 // Packages stay external (resolved from node_modules at run time) except commander, which every
 // run needs: @duckdb/node-api is native, and the others load lazily, only when a command uses them.
 // Run by `npm run build`, after tsc (which type-checks); bin/vigie.js runs the bundle when fresh.
@@ -8,6 +8,7 @@ import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { buildCheckBundle, writeCheckCodeCache } from './bundle-check.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist', 'bundle');
@@ -53,6 +54,8 @@ await build({
   minifySyntax: true,
   logLevel: 'warning',
 });
+// `vigie check` runs from a bundle of its own (scripts/bundle-check.mjs): main.js becomes cli.js.
+await buildCheckBundle(root, out, [lazyChildProcess]);
 // Files the code finds next to itself (import.meta.url): in the bundle, next to the chunks.
 cpSync(join(root, 'src', 'numbering', 'data'), join(out, 'data'), { recursive: true });
 cpSync(join(root, 'src', 'store', 'migrations'), join(out, 'migrations'), { recursive: true });
@@ -72,3 +75,5 @@ for (const dir of [join(root, 'dist', 'numbering', 'data'), join(out, 'data')]) 
   writeFileSync(join(dir, ARCEP_BINARY_FILE_NAME), binary);
   writeFileSync(join(dir, FAST_PATTERNS_FILE_NAME), patterns);
 }
+// Last: the cache records the functions that a run of `vigie check` compiled, data files included.
+await writeCheckCodeCache(out);
