@@ -1,5 +1,6 @@
 // `npm run bench [-- <name> [args]]`: runs the named benchmark, or all of them.
 import { benchAudit } from './audit.ts';
+import { benchCheck } from './check.ts';
 import { benchIngest } from './ingest.ts';
 import { benchReputation } from './reputation.ts';
 
@@ -8,6 +9,7 @@ const benches: Record<string, () => Promise<void>> = {
   ingest: () => benchIngest(arg === undefined ? 10_000_000 : Number(arg)),
   audit: () => benchAudit(arg === undefined ? 10_000_000 : Number(arg)),
   reputation: () => benchReputation(arg === undefined ? 10_000_000 : Number(arg)),
+  check: () => benchCheck(arg === undefined ? 31 : Number(arg)),
 };
 for (const [key, run] of Object.entries(benches)) {
   if (name !== undefined && name !== key) continue;
