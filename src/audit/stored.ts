@@ -1,8 +1,9 @@
 import type { DuckDBConnection, DuckDBResult, DuckDBValue, DuckDBVector } from '@duckdb/node-api';
-import { createEvaluator, type LawFacts, type Violation } from '../law/evaluate.ts';
+import { createEvaluator, type LawCall, type LawFacts, type Violation } from '../law/evaluate.ts';
 import type { RuleSet } from '../law/rules.ts';
 import { DAY_MS } from '../law/time.ts';
 import { type CallRecord, PURPOSES, type Purpose } from '../records/model.ts';
+import { numberKeySql, numberRangeSql, rangesOf, type Share, WHOLE } from '../registry/number-order.ts';
 import { CalleeRegistry, NO_NUMBER_ROWS, type NumberRows } from '../registry/registry-index.ts';
 import type { NUMBER_KINDS, NumberCursor } from '../registry/store.ts';
 import type { Store } from '../store/store.ts';
@@ -65,7 +66,7 @@ function historyWhere(
 }
 
 /** Calls in the filter, all directions, per provider. */
-async function countCalls(store: Store, filter: StoredAuditFilter): Promise<Map<string, number>> {
+export async function countCalls(store: Store, filter: StoredAuditFilter): Promise<Map<string, number>> {
   const clauses = ['TRUE'];
   const params: DuckDBValue[] = [];
   const add = (clause: string, value: DuckDBValue) => {
@@ -94,21 +95,6 @@ async function createDictionary(connection: DuckDBConnection, column: DictColumn
      SELECT v, (row_number() OVER (ORDER BY v NULLS LAST) - 1)::INTEGER AS id
      FROM (SELECT DISTINCT ${column} AS v FROM calls)`,
   );
-}
-
-/**
- * The calls are streamed in this many successive ranges of `hash(callee)`, in order (the same order
- * overall): DuckDB sorts the next range on the other connection while JavaScript audits this one,
- * instead of sorting all the calls before the first one can be audited.
- */
-const HASH_RANGES = 8;
-
-/** `hash(c.callee)` within range `k` of `HASH_RANGES` (UBIGINT literals: parameters would be signed). */
-function hashRange(k: number): string {
-  const step = 2n ** 64n / BigInt(HASH_RANGES);
-  const lo = step * BigInt(k);
-  const hi = k === HASH_RANGES - 1 ? 2n ** 64n - 1n : step * BigInt(k + 1) - 1n;
-  return `hash(c.callee) BETWEEN ${lo}::UBIGINT AND ${hi}::UBIGINT`;
 }
 
 /** Builds the temporary dictionary of one low-cardinality column; reading ids is much cheaper than strings. */
@@ -157,11 +143,11 @@ export interface AuditFacts extends LawFacts {
 
 type Cursors = { readonly [K in keyof NumberRows]: NumberCursor<NumberRows[K][number]> };
 
-async function openCursors(store: Store, numbersSql: string, params: DuckDBValue[]): Promise<Cursors> {
+async function openCursors(store: Store, share: Share): Promise<Cursors> {
   // Loaded here: `vigie check` imports this module and must not load DuckDB at start-up.
   const { openNumberCursor } = await import('../registry/store.ts');
   const open = async <K extends (typeof NUMBER_KINDS)[number]>(kind: K) =>
-    openNumberCursor(await store.connect(), kind, numbersSql, params);
+    openNumberCursor(await store.connect(), kind, share);
   return {
     consents: await open('consents'),
     customers: await open('customers'),
@@ -172,22 +158,22 @@ async function openCursors(store: Store, numbersSql: string, params: DuckDBValue
   };
 }
 
-async function take<T>(cursor: NumberCursor<T>, number: string): Promise<readonly T[]> {
+async function take<T>(cursor: NumberCursor<T>, key: number, number: string): Promise<readonly T[]> {
   for (;;) {
-    const rows = cursor.take(number);
+    const rows = cursor.take(key, number);
     if (rows !== undefined) return rows;
     await cursor.fill();
   }
 }
 
-/** The registry rows of `number`, the group the cursors are on. */
-async function rowsOf(cursors: Cursors, number: string): Promise<NumberRows> {
-  const consents = await take(cursors.consents, number);
-  const customers = await take(cursors.customers, number);
-  const refusals = await take(cursors.refusals, number);
-  const dnc = await take(cursors.dnc, number);
-  const bloctel = await take(cursors.bloctel, number);
-  const contacts = await take(cursors.contacts, number);
+/** The registry rows of `number` (of order key `key`): the callees are asked for in order. */
+async function rowsOf(cursors: Cursors, key: number, number: string): Promise<NumberRows> {
+  const consents = await take(cursors.consents, key, number);
+  const customers = await take(cursors.customers, key, number);
+  const refusals = await take(cursors.refusals, key, number);
+  const dnc = await take(cursors.dnc, key, number);
+  const bloctel = await take(cursors.bloctel, key, number);
+  const contacts = await take(cursors.contacts, key, number);
   if (
     consents.length + customers.length + refusals.length + dnc.length + bloctel.length + contacts.length ===
     0
@@ -220,6 +206,27 @@ export async function auditStoredFindings(
   rules: RuleSet,
   filter: StoredAuditFilter = {},
 ): Promise<StoredFindings> {
+  const findings = await auditShare(store, auditFacts, rules, filter, WHOLE);
+  const order = findings.order();
+  const callsByProvider = await countCalls(store, filter);
+  let calls = 0;
+  for (const n of callsByProvider.values()) calls += n;
+  return { findings, order, calls, callsByProvider };
+}
+
+/**
+ * The findings among the stored calls to the callees of `share`'s ranges (all of them for WHOLE), in
+ * the order found. The calls are streamed from DuckDB grouped by callee, one range of callees after
+ * the other, in time order within each callee, so that only the current callee's recent calls are
+ * held: memory stays bounded whatever the number of calls.
+ */
+export async function auditShare(
+  store: Store,
+  auditFacts: AuditFacts,
+  rules: RuleSet,
+  filter: StoredAuditFilter,
+  share: Share,
+): Promise<Findings> {
   const windowDays = rules['frequency.30d'].params.windowDays;
   const keepMs = (windowDays + 2) * DAY_MS;
   const dicts = new Map<DictColumn, (string | null)[]>();
@@ -231,43 +238,43 @@ export async function auditStoredFindings(
   const campaigns = dicts.get('campaign') ?? [];
   const purposes = (dicts.get('purpose') ?? []).map(purposeOf);
   const where = historyWhere(filter, windowDays + 2);
-  // A second connection, with its own copies of the dictionaries, sorts every other range.
+  const ranges = rangesOf(share);
+  // A second connection, with its own copies of the dictionaries, sorts every other range: DuckDB
+  // sorts the next range while JavaScript audits this one.
   const other = await store.connect();
   const otherReady = (async () => {
     for (const column of DICTIONARIES) await createDictionary(other, column);
   })();
+  const key = numberKeySql('c.callee');
   const streamRange = async (k: number): Promise<DuckDBResult> => {
     const connection = k % 2 === 0 ? store.connection : other;
     if (connection === other) await otherReady;
     return connection.stream(
-      `SELECT epoch_ms(c.started_at)::DOUBLE AS t, c.callee, dcr.id, dcl.id, dca.id, dp.id, dpu.id, c.refused, c.call_id
+      `SELECT ${key} AS k, epoch_ms(c.started_at)::DOUBLE AS t, c.callee, dcr.id, dcl.id, dca.id, dp.id, dpu.id, c.refused, c.call_id
        FROM calls c
        JOIN temp.vigie_dict_caller dcr ON dcr.v = c.caller
        LEFT JOIN temp.vigie_dict_client dcl ON dcl.v = c.client
        LEFT JOIN temp.vigie_dict_campaign dca ON dca.v = c.campaign
        JOIN temp.vigie_dict_provider dp ON dp.v = c.provider
        JOIN temp.vigie_dict_purpose dpu ON dpu.v = c.purpose
-       WHERE ${where.sql} AND ${hashRange(k)}
-       ORDER BY hash(c.callee), c.callee, c.started_at, c.provider, c.call_id`,
+       WHERE ${where.sql} AND ${numberRangeSql('c.callee')} = ${ranges[k] ?? 0}
+       ORDER BY ${key}, c.callee, c.started_at, c.provider, c.call_id`,
       where.params,
     );
   };
   let nextRange = streamRange(0);
   const callee$ = auditFacts.streamRegistry ? new CalleeRegistry(auditFacts.registry) : undefined;
-  const cursors =
-    callee$ === undefined
-      ? undefined
-      : await openCursors(store, `SELECT c.callee FROM calls c WHERE ${where.sql}`, where.params);
+  const cursors = callee$ === undefined ? undefined : await openCursors(store, share);
   const facts: LawFacts = { describe: auditFacts.describe, registry: callee$ ?? auditFacts.registry };
   const evaluate = createEvaluator(facts, rules);
   const from = filter.from?.getTime() ?? Number.NEGATIVE_INFINITY;
   const to = filter.to?.getTime() ?? Number.POSITIVE_INFINITY;
   const findings = new Findings();
   let callee = '';
-  let prior: CallRecord[] = [];
-  for (let k = 0; k < HASH_RANGES; k++) {
+  let prior: LawCall[] = [];
+  for (let k = 0; k < ranges.length; k++) {
     const result = await nextRange;
-    if (k + 1 < HASH_RANGES) {
+    if (k + 1 < ranges.length) {
       nextRange = streamRange(k + 1);
       // Awaited at the next range; handled now in case this one fails first.
       nextRange.catch(() => undefined);
@@ -278,10 +285,11 @@ export async function auditStoredFindings(
       const chunk = await pending;
       if (chunk === null || chunk.rowCount === 0) break;
       pending = result.fetchChunk();
-      const [tv, calleeV, callerV, clientV, campaignV, providerV, purposeV, refusedV, callIdV] = [
-        0, 1, 2, 3, 4, 5, 6, 7, 8,
+      const [kv, tv, calleeV, callerV, clientV, campaignV, providerV, purposeV, refusedV, callIdV] = [
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
       ].map((k) => chunk.getColumnVector(k));
       if (
+        kv === undefined ||
         tv === undefined ||
         calleeV === undefined ||
         callerV === undefined ||
@@ -302,36 +310,24 @@ export async function auditStoredFindings(
           callee = number;
           prior = [];
           if (callee$ !== undefined && cursors !== undefined)
-            callee$.moveTo(number, await rowsOf(cursors, number));
-        } else if (prior.length > 32 && (prior[0]?.startedAt.getTime() ?? t) < t - keepMs) {
-          prior = prior.filter((p) => p.refused || p.startedAt.getTime() >= t - keepMs);
+            callee$.moveTo(number, await rowsOf(cursors, Number(kv.getItem(i)), number));
+        } else if (prior.length > 32 && (prior[0]?.at ?? t) < t - keepMs) {
+          prior = prior.filter((p) => p.refused || p.at >= t - keepMs);
         }
         const refused = refusedV.getItem(i) === true;
         const provider = entry(providers, idAt(providerV, i)) ?? '';
-        const call: CallRecord = {
+        const call: LawCall = {
           provider,
           // Decoded only where it is read: refused calls are cited by later explanations.
           callId: refused ? stringAt(callIdV, i) : '',
-          startedAt: new Date(t),
+          at: t,
           caller: entry(callers, idAt(callerV, i)) ?? '',
           // The group's string: its hash is computed once for every registry lookup of the group.
           callee,
-          direction: 'outbound',
-          outcome: 'no_answer',
-          short: false,
-          ringSeconds: null,
-          talkSeconds: null,
-          site: null,
           client: entry(clients, idAt(clientV, i)),
           campaign: entry(campaigns, idAt(campaignV, i)),
-          agent: null,
           purpose: purposes[idAt(purposeV, i)] ?? 'prospecting',
           refused,
-          sipCode: null,
-          q850Cause: null,
-          attestation: null,
-          disposition: null,
-          signal: null,
         };
         if (t >= from && t < to && (filter.provider === undefined || provider === filter.provider)) {
           const broken = evaluate(call, prior);
@@ -344,11 +340,7 @@ export async function auditStoredFindings(
       }
     }
   }
-  const order = findings.order();
-  const callsByProvider = await countCalls(store, filter);
-  let calls = 0;
-  for (const n of callsByProvider.values()) calls += n;
-  return { findings, order, calls, callsByProvider };
+  return findings;
 }
 
 /**

@@ -120,20 +120,62 @@ export function placeCallee(info: NumberInfo, contact: Contact | undefined): Cal
   return { territory, holidayZone: alsace ? 'alsace_moselle' : territory, timeZone, basis };
 }
 
+/**
+ * What the rules read of an outbound call: the fields of its record they depend on, its instant in
+ * ms since the epoch. Audits of millions of calls make these directly, without the record's other
+ * fields or a Date; `lawCall` reads one from a record.
+ */
+export interface LawCall {
+  readonly provider: string;
+  readonly callId: string;
+  /** UTC instant, ms since the epoch. */
+  readonly at: number;
+  readonly caller: string;
+  readonly callee: string;
+  readonly client: string | null;
+  readonly campaign: string | null;
+  readonly purpose: Purpose;
+  readonly refused: boolean;
+}
+
+export function lawCall(record: CallRecord): LawCall {
+  return {
+    provider: record.provider,
+    callId: record.callId,
+    at: record.startedAt.getTime(),
+    caller: record.caller,
+    callee: record.callee,
+    client: record.client,
+    campaign: record.campaign,
+    purpose: record.purpose,
+    refused: record.refused,
+  };
+}
+
 /** The purpose that governs a call: the campaign's (campaigns.csv) when declared, else the record's. */
-export function purposeOf(call: CallRecord, registry: RegistryLookup): Purpose {
+export function purposeOf(call: LawCall, registry: RegistryLookup): Purpose {
   if (call.campaign === null) return call.purpose;
   return registry.campaign(call.campaign, call.client)?.purpose ?? call.purpose;
 }
 
 /** Calls of one client add up across its providers; a call without a client counts for its provider. */
-function principalOf(call: CallRecord): string {
+function principalOf(call: LawCall): string {
   return call.client ?? `\u0000provider:${call.provider}`;
 }
 
 /** Total order of calls: time, then provider, then call id (results never depend on input order). */
 export function compareCalls(a: CallRecord, b: CallRecord): number {
-  const t = a.startedAt.getTime() - b.startedAt.getTime();
+  return compareLawCalls(a.startedAt.getTime(), a, b.startedAt.getTime(), b);
+}
+
+/** `compareCalls` of two calls at `ta` and `tb` (ms). */
+function compareLawCalls(
+  ta: number,
+  a: Pick<LawCall, 'provider' | 'callId'>,
+  tb: number,
+  b: Pick<LawCall, 'provider' | 'callId'>,
+): number {
+  const t = ta - tb;
   if (t !== 0) return t;
   if (a.provider !== b.provider) return a.provider < b.provider ? -1 : 1;
   if (a.callId !== b.callId) return a.callId < b.callId ? -1 : 1;
@@ -141,9 +183,9 @@ export function compareCalls(a: CallRecord, b: CallRecord): number {
 }
 
 interface Context {
-  readonly call: CallRecord;
+  readonly call: LawCall;
   readonly at: number;
-  readonly prior: readonly CallRecord[];
+  readonly prior: readonly LawCall[];
   readonly facts: LawFacts;
   readonly place: CalleePlace;
   /** The call's local reading with its strings: `localOf(ctx)` builds it on first use (explanations). */
@@ -267,12 +309,12 @@ const checks: { readonly [I in RuleId]: (ctx: Context, rule: Rule<I>) => string 
     for (let i = ctx.prior.length - 1; i >= 0; i--) {
       const p = ctx.prior[i];
       if (p === undefined) continue;
-      if (localDay(p.startedAt.getTime(), ctx.place.timeZone) < first) break;
+      if (localDay(p.at, ctx.place.timeZone) < first) break;
       start = i;
       if (principalOf(p) === principal && purposeOf(p, ctx.facts.registry) === 'prospecting') count += 1;
     }
     if (count < rule.params.maxAttempts) return null;
-    const within: CallRecord[] = [];
+    const within: LawCall[] = [];
     for (let i = start; i < ctx.prior.length; i++) {
       const p = ctx.prior[i];
       if (
@@ -282,7 +324,7 @@ const checks: { readonly [I in RuleId]: (ctx: Context, rule: Rule<I>) => string 
       )
         within.push(p);
     }
-    const dates = within.map((p) => frenchDayMonth(localTime(p.startedAt, ctx.place.timeZone).date));
+    const dates = within.map((p) => frenchDayMonth(localTime(p.at, ctx.place.timeZone).date));
     const shown = dates.length > 10 ? [...dates.slice(0, 10), '…'] : dates;
     return `${within.length + 1}e appel en ${rule.params.windowDays} jours (précédents : ${shown.join(', ')})`;
   },
@@ -293,11 +335,11 @@ const checks: { readonly [I in RuleId]: (ctx: Context, rule: Rule<I>) => string 
     for (const r of ctx.facts.registry.refusalsBefore(ctx.call.callee, ctx.at, ctx.call.client)) {
       if (registryLatest === undefined || r.refusedAt > registryLatest.refusedAt) registryLatest = r;
     }
-    let callLatest: CallRecord | undefined;
+    let callLatest: LawCall | undefined;
     let latestAt = registryLatest?.refusedAt ?? Number.NEGATIVE_INFINITY;
     for (const p of ctx.prior) {
       if (!p.refused || principalOf(p) !== principal) continue;
-      const t = p.startedAt.getTime();
+      const t = p.at;
       if ((registryLatest === undefined && callLatest === undefined) || t > latestAt) {
         callLatest = p;
         latestAt = t;
@@ -504,16 +546,15 @@ function calleeFacts(number: string, facts: LawFacts): CalleeFacts {
 
 /** Evaluates one call given the calls to the same callee that precede it (sorted by `compareCalls`). */
 function evaluateWithPrior(
-  call: CallRecord,
-  prior: readonly CallRecord[],
+  call: LawCall,
+  prior: readonly LawCall[],
   facts: LawFacts,
   rules: RuleSet,
   callee: CalleeFacts = calleeFacts(call.callee, facts),
 ): Violation[] {
-  if (call.direction === 'inbound') return [];
   const registry = facts.registry;
   const { contact, place } = callee;
-  const at = call.startedAt.getTime();
+  const at = call.at;
   const clock = localClock(at, place.timeZone);
   const campaign = call.campaign === null ? undefined : registry.campaign(call.campaign, call.client);
   const ctx: Context = {
@@ -542,7 +583,7 @@ function evaluateWithPrior(
       callId: call.callId,
       caller: call.caller,
       callee: call.callee,
-      startedAt: call.startedAt.toISOString(),
+      startedAt: new Date(at).toISOString(),
       localTime: isoLocal(localOf(ctx)),
       timeZone: place.timeZone,
       provider: call.provider,
@@ -565,12 +606,13 @@ export function evaluateCall(
   facts: LawFacts,
   rules: RuleSet,
 ): Violation[] {
+  if (call.direction === 'inbound') return [];
   const prior: CallRecord[] = [];
   for (const h of history) {
     if (h.callee === call.callee && h.direction !== 'inbound' && compareCalls(h, call) < 0) prior.push(h);
   }
   prior.sort(compareCalls);
-  return evaluateWithPrior(call, prior, facts, rules);
+  return evaluateWithPrior(lawCall(call), prior.map(lawCall), facts, rules);
 }
 
 /** Sort order of violations: call time, then the call (provider, id), then rule id. */
@@ -586,7 +628,7 @@ export function compareViolations(a: Violation, b: Violation): number {
  * `compareCalls`, inbound calls left out). For streaming audits: the caller keeps each callee's
  * recent calls (those within the frequency window, and every refused one) and passes them in.
  */
-export type CallEvaluator = (call: CallRecord, prior: readonly CallRecord[]) => Violation[];
+export type CallEvaluator = (call: LawCall, prior: readonly LawCall[]) => Violation[];
 
 /** An evaluator that remembers the numbering facts of the numbers it has seen. */
 export function createEvaluator(facts: LawFacts, rules: RuleSet): CallEvaluator {
@@ -614,12 +656,12 @@ export function createEvaluator(facts: LawFacts, rules: RuleSet): CallEvaluator 
 
 /** Every violation among `calls` (any order), sorted by call time then rule id. */
 export function auditCalls(calls: Iterable<CallRecord>, facts: LawFacts, rules: RuleSet): Violation[] {
-  const sorted = [...calls].sort(compareCalls);
-  const byCallee = new Map<string, CallRecord[]>();
+  const sorted = [...calls].filter((call) => call.direction !== 'inbound').sort(compareCalls);
+  const byCallee = new Map<string, LawCall[]>();
   const violations: Violation[] = [];
   const evaluate = createEvaluator(facts, rules);
-  for (const call of sorted) {
-    if (call.direction === 'inbound') continue;
+  for (const record of sorted) {
+    const call = lawCall(record);
     let prior = byCallee.get(call.callee);
     if (prior === undefined) {
       prior = [];

@@ -13,6 +13,7 @@ import {
 import { UsageError } from '../shared/errors.ts';
 import type { Store } from '../store/store.ts';
 import { decodeText } from './load.ts';
+import { compareNumberOrder, numberKeySql, type Share, shareSql } from './number-order.ts';
 import {
   type Assignment,
   type BloctelListing,
@@ -509,15 +510,16 @@ export const NUMBER_KINDS = ['consents', 'customers', 'refusals', 'dnc', 'blocte
 export type NumberKind = (typeof NUMBER_KINDS)[number];
 
 /**
- * The rows in force of one number-keyed kind, grouped by number in the order `hash(number), number`
- * (a stored audit's callee order), each number's rows in load order. Only the numbers that
- * `numbersSql` (a subquery of one column) yields are read, so every group is asked for in turn.
+ * The rows in force of one number-keyed kind, grouped by number in a stored audit's callee order
+ * (number-order.ts), each number's rows in load order. The audit asks for its callees in that order;
+ * the groups of numbers it does not ask for (never called, or outside its share) are skipped.
  */
 export class NumberCursor<T> {
   readonly #result: DuckDBResult;
   readonly #build: (cells: Cells) => T;
+  #keys: number[] = [];
   #numbers: string[] = [];
-  #rows: T[] = [];
+  #cells: Cells | undefined;
   #i = 0;
   #done = false;
   #pending: T[] | null = null;
@@ -528,14 +530,24 @@ export class NumberCursor<T> {
   }
 
   /**
-   * The rows of `number`, the next group or none, or undefined when the buffered chunk ends on it:
-   * then `fill()` and ask again (what was read is kept).
+   * The rows of `number` (whose order key is `key`), or undefined when the buffered chunk ends on it
+   * or before it: then `fill()` and ask again (what was read is kept). Numbers are asked in order.
    */
-  take(number: string): readonly T[] | undefined {
-    while (this.#i < this.#numbers.length) {
-      if (this.#numbers[this.#i] !== number) return this.#flush();
-      const row = this.#rows[this.#i++];
-      if (row === undefined) continue;
+  take(key: number, number: string): readonly T[] | undefined {
+    const cells = this.#cells;
+    while (this.#i < this.#numbers.length && cells !== undefined) {
+      const at = this.#numbers[this.#i] ?? '';
+      if (at !== number) {
+        // A group before the number asked: a number the audit does not ask for.
+        if (compareNumberOrder(this.#keys[this.#i] ?? 0, at, key, number) < 0) {
+          this.#i++;
+          continue;
+        }
+        return this.#flush();
+      }
+      // Rows are built only when asked for: skipped groups cost their number only.
+      cells.row = this.#i++;
+      const row = this.#build(cells);
       if (this.#pending === null) this.#pending = [row];
       else this.#pending.push(row);
     }
@@ -557,43 +569,41 @@ export class NumberCursor<T> {
     this.#i = 0;
     if (chunk === null || chunk.rowCount === 0) {
       this.#done = true;
+      this.#keys = [];
       this.#numbers = [];
-      this.#rows = [];
+      this.#cells = undefined;
       return;
     }
-    const cells = new Cells(chunk.getColumns());
-    const numbers: string[] = new Array<string>(chunk.rowCount);
-    const rows: T[] = new Array<T>(chunk.rowCount);
-    for (let i = 0; i < chunk.rowCount; i++) {
-      cells.row = i;
-      numbers[i] = cells.str(0);
-      rows[i] = this.#build(cells);
-    }
-    this.#numbers = numbers;
-    this.#rows = rows;
+    // Column 0 is the order key, column 1 the number, then the row's columns.
+    const columns = chunk.getColumns();
+    this.#keys = (columns[0] ?? []).map((k) => (typeof k === 'number' ? k : 0));
+    this.#numbers = (columns[1] ?? []).map((n) => (typeof n === 'string' ? n : ''));
+    this.#cells = new Cells(columns.slice(2));
   }
 }
 
 const NONE: readonly never[] = [];
 
-/** Opens the per-number stream of `kind` on `connection` (see NumberCursor). */
+/**
+ * Opens the per-number stream of `kind` on `connection` (see NumberCursor), of the numbers in
+ * `share`'s ranges.
+ */
 export async function openNumberCursor<K extends NumberKind>(
   connection: DuckDBConnection,
   kind: K,
-  numbersSql: string,
-  params: DuckDBValue[],
+  share: Share,
 ): Promise<NumberCursor<RowOf<K>>> {
   const tableSpec = SPECS[kind] as unknown as TableSpec<RowOf<K>>;
   const select = tableSpec.columns
     .map((col) => (col.kind === 'time' ? `epoch_ms(t.${col.name})::DOUBLE` : `t.${col.name}`))
     .join(', ');
   const width = tableSpec.columns.length;
+  const key = numberKeySql('t.number');
   const result = await connection.stream(
-    `SELECT ${select}, r.file_name, t.line::DOUBLE FROM ${tableSpec.table} t
+    `SELECT ${key}, t.number, ${select}, r.file_name, t.line::DOUBLE FROM ${tableSpec.table} t
      JOIN registry_files r ON r.source_file_id = t.source_file_id
-     WHERE r.superseded_by IS NULL AND t.number IN (${numbersSql})
-     ORDER BY hash(t.number), t.number, t.source_file_id, t.line`,
-    params,
+     WHERE r.superseded_by IS NULL AND ${shareSql('t.number', share)}
+     ORDER BY ${key}, t.number, t.source_file_id, t.line`,
   );
   return new NumberCursor(result, (cells) =>
     tableSpec.build(cells, { file: cells.str(width), line: cells.num(width + 1) ?? 0 }),
