@@ -36,7 +36,11 @@ const lazyChildProcess = {
 
 rmSync(out, { recursive: true, force: true });
 await build({
-  entryPoints: { main: join(root, 'src', 'cli', 'main.ts') },
+  // The audit's worker threads run their own entry (stored-audit.ts finds it beside its chunk).
+  entryPoints: {
+    main: join(root, 'src', 'cli', 'main.ts'),
+    'audit-worker': join(root, 'src', 'cli', 'audit-worker.ts'),
+  },
   outdir: out,
   bundle: true,
   splitting: true,

@@ -91,3 +91,30 @@ describe('Findings', () => {
     expect(parsed.map((v) => v.callId)).toEqual(samples.map((s) => s.callId));
   });
 });
+
+describe('Findings.merge', () => {
+  it('merges the parts of several findings (as workers post them) into the same findings', () => {
+    fc.assert(
+      fc.property(fc.array(violation, { maxLength: 40 }), fc.nat(40), (samples, cut) => {
+        const whole = build(samples).findings;
+        const halves = [build(samples.slice(0, cut)).findings, build(samples.slice(cut)).findings];
+        // Through a structured clone with transfer, as postMessage does.
+        const parts = halves.map((h) => {
+          const { parts, transfer } = h.parts();
+          return structuredClone(parts, { transfer });
+        });
+        const merged = Findings.merge(parts);
+        expect(merged.length).toBe(samples.length);
+        const print = (f: Findings) => {
+          const pieces: Buffer[] = [];
+          f.printJson(f.order(), {
+            text: () => expect.unreachable(),
+            bytes: (b) => pieces.push(Buffer.from(b)),
+          });
+          return Buffer.concat(pieces).toString('utf8');
+        };
+        expect(print(merged)).toBe(print(whole));
+      }),
+    );
+  });
+});

@@ -14,6 +14,22 @@ function grown(array: Uint32Array, size: number): Uint32Array<ArrayBuffer> {
 }
 
 /**
+ * Findings as plain data that a worker thread posts to the main thread: its typed arrays and blocks
+ * are transferred (moved, not copied), the strings cloned.
+ */
+export interface FindingsParts {
+  readonly length: number;
+  readonly blocks: readonly Uint8Array[];
+  readonly times: Float64Array;
+  readonly blockOf: Uint32Array;
+  readonly start: Uint32Array;
+  readonly end: Uint32Array;
+  readonly provider: readonly string[];
+  readonly callId: readonly string[];
+  readonly rule: readonly RuleId[];
+}
+
+/**
  * The findings of a stored audit, each written as its JSON (the bytes of `JSON.stringify`) into large
  * buffers outside the JavaScript heap as it is found, while its strings are fresh, with only its call
  * time, provider, call id and rule kept aside for sorting. Millions of findings then cost the garbage
@@ -35,6 +51,64 @@ export class Findings {
 
   get length(): number {
     return this.#length;
+  }
+
+  /**
+   * These findings as plain data, with the buffers to transfer; this object must not be used after.
+   */
+  parts(): { readonly parts: FindingsParts; readonly transfer: ArrayBuffer[] } {
+    const n = this.#length;
+    const blocks = this.#blocks.map((b, i) =>
+      // The last block is cut to what it holds; each block owns its ArrayBuffer (allocUnsafe of 16 MB).
+      i === this.#blocks.length - 1 ? b.subarray(0, this.#off) : b,
+    );
+    const parts: FindingsParts = {
+      length: n,
+      blocks,
+      times: this.#times,
+      blockOf: this.#blockOf,
+      start: this.#start,
+      end: this.#end,
+      provider: this.#provider,
+      callId: this.#callId,
+      rule: this.#rule,
+    };
+    const transfer = new Set<ArrayBuffer>();
+    for (const array of [...blocks, this.#times, this.#blockOf, this.#start, this.#end]) {
+      if (array.buffer instanceof ArrayBuffer) transfer.add(array.buffer);
+    }
+    return { parts, transfer: [...transfer] };
+  }
+
+  /** The findings of several parts (of workers), as one. */
+  static merge(all: readonly FindingsParts[]): Findings {
+    const merged = new Findings();
+    const total = all.reduce((sum, p) => sum + p.length, 0);
+    merged.#blocks.length = 0;
+    merged.#times = new Float64Array(Math.max(total, 1));
+    merged.#blockOf = new Uint32Array(Math.max(total, 1));
+    merged.#start = new Uint32Array(Math.max(total, 1));
+    merged.#end = new Uint32Array(Math.max(total, 1));
+    for (const part of all) {
+      const base = merged.#length;
+      const blockBase = merged.#blocks.length;
+      for (const block of part.blocks)
+        merged.#blocks.push(Buffer.from(block.buffer, block.byteOffset, block.byteLength));
+      merged.#times.set(part.times.subarray(0, part.length), base);
+      merged.#start.set(part.start.subarray(0, part.length), base);
+      merged.#end.set(part.end.subarray(0, part.length), base);
+      for (let i = 0; i < part.length; i++) {
+        merged.#blockOf[base + i] = blockBase + (part.blockOf[i] ?? 0);
+        merged.#provider.push(part.provider[i] ?? '');
+        merged.#callId.push(part.callId[i] ?? '');
+        merged.#rule.push(part.rule[i] ?? 'hours.window');
+      }
+      merged.#length += part.length;
+    }
+    // Nothing more is added to merged findings: a full block keeps `add` from writing into them.
+    merged.#buf = Buffer.alloc(0);
+    merged.#blocks.push(merged.#buf);
+    return merged;
   }
 
   #grow(): void {

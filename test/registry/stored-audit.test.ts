@@ -139,6 +139,7 @@ describe('vigie registry import, vigie audit over the database, vigie check --db
   it('finds the same violations in the stored calls as --calls does on the file', async () => {
     const stored = await run(['audit', '--db', db, '--format', 'json']);
     const memory = await run(['audit', '--calls', CALLS, '--registry', REGISTRY, '--format', 'json']);
+    expect(stored.err).toEqual([]);
     expect(stored.code).toBe(0);
     const violations = JSON.parse(stored.out) as Violation[];
     expect(violations.length).toBeGreaterThan(5);

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { type Command, Option } from 'commander';
 import { violationJson } from '../../audit/json.ts';
-import { auditStoredFindings } from '../../audit/stored.ts';
+import { auditStoredFindings, type StoredFindings } from '../../audit/stored.ts';
 import { auditCalls, type Violation } from '../../law/evaluate.ts';
 import type { RuleSet } from '../../law/rules.ts';
 import { zonedToUtc } from '../../law/time.ts';
@@ -20,7 +21,6 @@ import {
   loadRegistryFolder,
 } from '../../registry/load.ts';
 import { REGISTRY_FILES, type RegistryFile, type RowError } from '../../registry/model.ts';
-import { RegistryIndex } from '../../registry/registry-index.ts';
 import { UsageError } from '../../shared/errors.ts';
 import type { CliContext } from '../context.ts';
 import {
@@ -282,6 +282,16 @@ interface AuditFlags extends RegistryFlags {
   readonly to?: string;
   readonly db: string;
   readonly rules?: string;
+  readonly threads?: string;
+}
+
+/** `--threads N`: 1 to 64, or the machine's cores (at most 8) by default. */
+function threadsFlag(value: string | undefined): number {
+  if (value === undefined) return Math.min(8, availableParallelism());
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new UsageError(`--threads ${value}: expected a whole number from 1 to 64`);
+  return n;
 }
 
 /** `--from 2026-11-01` is the start of that day in Paris; `--to` a day includes it; an ISO instant is taken as is. */
@@ -348,40 +358,43 @@ function hasRegistryFlags(flags: RegistryFlags): boolean {
 async function auditStore(ctx: CliContext, flags: AuditFlags, rules: RuleSet): Promise<void> {
   const from = dayFlag('from', flags.from, false);
   const to = dayFlag('to', flags.to, true);
-  const files = hasRegistryFlags(flags) ? loadRegistryFromFlags(flags) : undefined;
-  if (files !== undefined) reportRowErrors(ctx, files.errors);
+  const threads = threadsFlag(flags.threads);
+  const filter = {
+    ...(from === undefined ? {} : { from }),
+    ...(to === undefined ? {} : { to }),
+    ...(flags.provider === undefined ? {} : { provider: flags.provider }),
+    ...(flags.client === undefined ? {} : { client: flags.client }),
+  };
+  if (!hasRegistryFlags(flags)) {
+    // The stored registry: each worker thread audits its share of the callees.
+    const { auditStoredInThreads } = await import('../stored-audit.ts');
+    const audit = await auditStoredInThreads({ db: flags.db, env: ctx.env, rules, filter }, threads);
+    printStoredFindings(ctx, flags.format, audit);
+    return;
+  }
+  const files = loadRegistryFromFlags(flags);
+  reportRowErrors(ctx, files.errors);
   // DuckDB loads only when a database is read: `vigie check` without --db starts faster without it.
   const { openStore } = await import('../../store/store.ts');
-  const { loadStoredRegistry } = await import('../../registry/store.ts');
   const store = await openStore({ path: flags.db, readOnly: true });
   try {
-    // Without files, the number-keyed kinds are streamed per callee from the store, the rest loaded.
-    const index =
-      files?.index ??
-      new RegistryIndex(
-        await loadStoredRegistry(store, undefined, ['consultations', 'assignments', 'campaigns']),
-      );
-    const facts = { ...lawFacts(ctx.env, index, false), streamRegistry: files === undefined };
-    const audit = await auditStoredFindings(store, facts, rules, {
-      ...(from === undefined ? {} : { from }),
-      ...(to === undefined ? {} : { to }),
-      ...(flags.provider === undefined ? {} : { provider: flags.provider }),
-      ...(flags.client === undefined ? {} : { client: flags.client }),
-    });
-    const { findings, order } = audit;
-    if (flags.format === 'json') findings.printJson(order, { text: ctx.out, bytes: ctx.outBytes });
-    else {
-      const violations: Violation[] = [];
-      for (const i of order) violations.push(findings.at(i));
-      printViolations(ctx, flags.format, violations, {
-        total: audit.calls,
-        byProvider: audit.callsByProvider,
-      });
-    }
+    // The registry of the files named, in memory: one thread (each worker would parse the files).
+    const facts = { ...lawFacts(ctx.env, files.index, false), streamRegistry: false };
+    printStoredFindings(ctx, flags.format, await auditStoredFindings(store, facts, rules, filter));
   } finally {
     store.close();
   }
-  if (files !== undefined && files.errors.length > 0) ctx.setExitCode(3);
+  if (files.errors.length > 0) ctx.setExitCode(3);
+}
+
+function printStoredFindings(ctx: CliContext, format: string, audit: StoredFindings): void {
+  const { findings, order } = audit;
+  if (format === 'json') findings.printJson(order, { text: ctx.out, bytes: ctx.outBytes });
+  else {
+    const violations: Violation[] = [];
+    for (const i of order) violations.push(findings.at(i));
+    printViolations(ctx, format, violations, { total: audit.calls, byProvider: audit.callsByProvider });
+  }
 }
 
 /** `--db PATH` (default: VIGIE_DB or .vigie/vigie.duckdb), as ingest declares it. */
@@ -406,6 +419,10 @@ export function registerAudit(program: Command, ctx: CliContext): void {
     .option('--client <name>', 'stored calls: only this client (donneur d’ordre)')
     .option('--from <date>', 'stored calls: from this day (Paris) or ISO instant, inclusive')
     .option('--to <date>', 'stored calls: to this day (Paris, inclusive) or ISO instant (exclusive)')
+    .option(
+      '--threads <n>',
+      'stored calls: worker threads sharing the callees (default: the cores, at most 8)',
+    )
     .addOption(databaseOption(ctx));
   addRegistryOptions(command, true).action(async (flags: AuditFlags) => {
     if (!['table', 'json', 'csv'].includes(flags.format)) {

@@ -1,0 +1,154 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Findings } from '../audit/findings.ts';
+import { DEFAULT_RULES } from '../law/rules.ts';
+import { openStore, type Store } from '../store/store.ts';
+import { auditStoredInThreads, type StoredAuditJob } from './stored-audit.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'vigie-threads-'));
+const db = join(dir, 'audit.duckdb');
+const CALLEES = 700;
+const CALLS = 6000;
+
+async function registryFile(store: Store, kind: string): Promise<number> {
+  const row = await store.one<{ id: number }>(
+    `INSERT INTO source_files (kind, path, sha256, size_bytes, format, encoding, provider, ingested_at, rows_read, stored, duplicates, quarantined, merged, dst_gap, dst_overlap)
+     VALUES ($1, $2, $3, 0, 'registry', 'utf-8', NULL, now(), 0, 0, 0, 0, 0, 0, 0) RETURNING id`,
+    [`registry:${kind}`, `/t/${kind}.csv`, `t-${kind}`],
+  );
+  const id = row?.id ?? 0;
+  await store.run(`INSERT INTO registry_files VALUES ($1, $2, $3, 'replace', NULL)`, [
+    id,
+    kind,
+    `${kind}.csv`,
+  ]);
+  return id;
+}
+
+/** Mobiles, a few Réunion numbers (another zone), callee k of `CALLEES`. */
+const callee = (k: string) =>
+  `CASE WHEN (${k}) % 17 = 0 THEN '+262692' || lpad((${k})::VARCHAR, 6, '0') ELSE '+336' || lpad((${k})::VARCHAR, 8, '0') END`;
+
+beforeAll(async () => {
+  const store = await openStore({ path: db });
+  try {
+    const file = await store.one<{ id: number }>(
+      `INSERT INTO source_files (kind, path, sha256, size_bytes, format, encoding, provider, ingested_at, rows_read, stored, duplicates, quarantined, merged, dst_gap, dst_overlap)
+       VALUES ('calls', '/t/calls.csv', 't', 0, 'canonical', 'utf-8', NULL, now(), $1, $1, 0, 0, 0, 0, 0) RETURNING id`,
+      [CALLS],
+    );
+    // Calls of 60 days at any hour, weekends and holidays included, several providers per client,
+    // refused calls, some without client or campaign: every rule has something to find.
+    await store.run(
+      `INSERT INTO calls (provider, call_id, started_at, caller, callee, direction, outcome, short, ring_seconds,
+         talk_seconds, site, client, campaign, agent, purpose, refused, source_file_id, source_record)
+       SELECT 'prov' || (i % 4), 'c' || i,
+              TIMESTAMPTZ '2026-07-01 00:00:00+00' + to_seconds(((i * 7919) % (60 * 86400))::BIGINT),
+              CASE WHEN i % 11 = 0 THEN '+33612345678' ELSE '+3316200' || lpad((i % 40)::VARCHAR, 4, '0') END,
+              ${callee(`(i * 2654435761) % ${CALLEES}`)},
+              CASE WHEN i % 50 = 0 THEN 'inbound' ELSE 'outbound' END, 'answered', false, 5, 60, NULL,
+              CASE WHEN i % 23 = 0 THEN NULL ELSE 'client' || (i % 3) END,
+              CASE WHEN i % 7 = 0 THEN NULL ELSE 'camp' || (i % 4) END, NULL, 'prospecting',
+              i % 13 = 0, ${file?.id ?? 0}, i + 1
+       FROM range(${CALLS}) t(i)`,
+    );
+    const consents = await registryFile(store, 'consents');
+    await store.run(
+      `INSERT INTO consents SELECT ${callee('k')}, TIMESTAMPTZ '2026-06-15 08:00:00+00' + to_days((k % 40)::INTEGER),
+         'client' || (k % 3), CASE WHEN k % 5 = 0 THEN 'camp1' ELSE '*' END, 'web', 'form-' || k,
+         CASE WHEN k % 9 = 0 THEN TIMESTAMPTZ '2026-08-01 00:00:00+00' ELSE NULL END, NULL, NULL, ${consents}, k + 2
+       FROM range(${CALLEES}) t(k) WHERE k % 4 <> 0`,
+    );
+    const refusals = await registryFile(store, 'refusals');
+    await store.run(
+      `INSERT INTO refusals SELECT ${callee('k * 7')}, TIMESTAMPTZ '2026-06-20 09:00:00+00', NULL, ${refusals}, k + 2
+       FROM range(60) t(k)`,
+    );
+    const consultations = await registryFile(store, 'consultations');
+    await store.run(
+      `INSERT INTO consultations SELECT 'client' || (k % 3), TIMESTAMPTZ '2026-06-01 06:00:00+00' + to_days((k // 3 * 20)::INTEGER),
+         1000, ${consultations}, k + 2 FROM range(9) t(k)`,
+    );
+    const bloctel = await registryFile(store, 'bloctel');
+    await store.run(
+      `INSERT INTO bloctel SELECT ${callee('k * 31')}, TIMESTAMPTZ '2026-07-10 06:00:00+00', NULL, ${bloctel}, k + 2
+       FROM range(40) t(k)`,
+    );
+    const dnc = await registryFile(store, 'dnc');
+    await store.run(
+      `INSERT INTO dnc SELECT ${callee('k * 37')}, TIMESTAMPTZ '2026-07-01 00:00:00+00', 'plainte', ${dnc}, k + 2 FROM range(20) t(k)`,
+    );
+    const contacts = await registryFile(store, 'contacts');
+    await store.run(
+      `INSERT INTO contacts SELECT ${callee('k * 13')}, CASE WHEN k % 20 = 0 THEN 'professional' ELSE 'consumer' END,
+         CASE WHEN k % 3 = 0 THEN '67000' ELSE '75011' END, ${contacts}, k + 2 FROM range(200) t(k)`,
+    );
+    const campaigns = await registryFile(store, 'campaigns');
+    await store.run(
+      `INSERT INTO campaigns SELECT 'camp' || k, NULL, CASE WHEN k = 3 THEN 'service' ELSE 'prospecting' END, NULL,
+         CASE WHEN k = 2 THEN 'manual' ELSE 'automated' END, ${campaigns}, k + 2 FROM range(4) t(k)`,
+    );
+    await store.run('CHECKPOINT');
+  } finally {
+    store.close();
+  }
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function json(findings: Findings, order: Uint32Array): string {
+  const pieces: Buffer[] = [];
+  findings.printJson(order, { text: () => expect.unreachable(), bytes: (b) => pieces.push(Buffer.from(b)) });
+  return Buffer.concat(pieces).toString('utf8');
+}
+
+const job = (filter: StoredAuditJob['filter'] = {}): StoredAuditJob => ({
+  db,
+  env: { defaultDb: db, cwd: dir, interactive: false },
+  rules: DEFAULT_RULES,
+  filter,
+});
+
+describe('vigie audit on worker threads', () => {
+  it('finds exactly what one thread finds, in the same order, whatever the number of threads', async () => {
+    const one = await auditStoredInThreads(job(), 1);
+    const expected = json(one.findings, one.order);
+    const rules = new Set((JSON.parse(expected) as { rule: string }[]).map((v) => v.rule));
+    // The data is meant to break many rules: a comparison of two empty lists would prove nothing.
+    expect(rules.size).toBeGreaterThanOrEqual(8);
+    for (const threads of [2, 3]) {
+      const many = await auditStoredInThreads(job(), threads);
+      expect(many.findings.length).toBe(one.findings.length);
+      expect(json(many.findings, many.order)).toBe(expected);
+      expect(many.calls).toBe(CALLS);
+      expect([...many.callsByProvider].sort()).toEqual([...one.callsByProvider].sort());
+    }
+  }, 60_000);
+
+  it('applies the filter in every thread', async () => {
+    const filter = { from: new Date('2026-08-01T00:00:00Z'), client: 'client1', provider: 'prov2' };
+    const one = await auditStoredInThreads(job(filter), 1);
+    const two = await auditStoredInThreads(job(filter), 2);
+    const printed = JSON.parse(json(two.findings, two.order)) as {
+      client: string;
+      provider: string;
+      startedAt: string;
+    }[];
+    expect(printed.length).toBeGreaterThan(0);
+    for (const v of printed) {
+      expect(v.client).toBe('client1');
+      expect(v.provider).toBe('prov2');
+      expect(v.startedAt >= '2026-08-01').toBe(true);
+    }
+    expect(json(two.findings, two.order)).toBe(json(one.findings, one.order));
+    expect(two.calls).toBe(one.calls);
+  }, 60_000);
+
+  it('reports a missing database as the user’s error, without starting workers', async () => {
+    await expect(auditStoredInThreads({ ...job(), db: join(dir, 'none.duckdb') }, 2)).rejects.toThrow(
+      /none\.duckdb/,
+    );
+  });
+});

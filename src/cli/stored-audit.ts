@@ -1,0 +1,140 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { Findings, type FindingsParts } from '../audit/findings.ts';
+import { auditShare, countCalls, type StoredAuditFilter, type StoredFindings } from '../audit/stored.ts';
+import type { Environment } from '../config/env.ts';
+import type { RuleSet } from '../law/rules.ts';
+import { VigieError, type VigieErrorCode } from '../shared/errors.ts';
+import { type Share, WHOLE } from '../registry/number-order.ts';
+import { RegistryIndex } from '../registry/registry-index.ts';
+import { lawFacts, registerHolidayLibrary } from './commands/law-options.ts';
+
+/**
+ * A `vigie audit` of the stored calls with the stored registry, as plain data: what a worker thread
+ * needs to audit its share of the callees exactly as the main thread would.
+ */
+export interface StoredAuditJob {
+  readonly db: string;
+  readonly env: Environment;
+  readonly rules: RuleSet;
+  readonly filter: StoredAuditFilter;
+}
+
+/** What a worker posts back: its findings, or what went wrong (a VigieError keeps its code). */
+export type WorkerReply =
+  | { readonly ok: true; readonly parts: FindingsParts }
+  | { readonly ok: false; readonly code: VigieErrorCode; readonly message: string };
+
+/**
+ * Audits the callees of `share`. Each share opens the database (read-only) on its own: a DuckDB
+ * instance belongs to one thread.
+ */
+export async function auditStoredShare(job: StoredAuditJob, share: Share): Promise<Findings> {
+  // date-holidays, for years the generated table does not cover (the main thread loads it too).
+  await registerHolidayLibrary();
+  const { openStore } = await import('../store/store.ts');
+  const { loadStoredRegistry } = await import('../registry/store.ts');
+  const store = await openStore({ path: job.db, readOnly: true });
+  try {
+    // The number-keyed kinds are streamed per callee from the store; the others are few: loaded.
+    const index = new RegistryIndex(
+      await loadStoredRegistry(store, undefined, ['consultations', 'assignments', 'campaigns']),
+    );
+    const facts = { ...lawFacts(job.env, index, false), streamRegistry: true };
+    return await auditShare(store, facts, job.rules, job.filter, share);
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * The path of tsx's `tsx/esm/api` for `import` (require.resolve would give its CommonJS twin, whose
+ * `register` does not work from an ES module worker), read from tsx's own exports map.
+ */
+function tsxEsmApi(from: string): string {
+  const require = createRequire(from);
+  const manifest = require.resolve('tsx/package.json');
+  const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as {
+    exports: { './esm/api': { import: { default: string } } };
+  };
+  return join(dirname(manifest), pkg.exports['./esm/api'].import.default);
+}
+
+/**
+ * A worker running the module beside this one: `audit-worker.js` in dist/ and in the bundle (an entry
+ * of its own); in the sources, `audit-worker.ts` imported once tsx's loader is registered in the
+ * worker (Node 20 does not strip types, and a worker does not inherit the loader of its parent).
+ */
+function startWorker(workerData: unknown): Worker {
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) {
+    const url = new URL('./audit-worker.js', here);
+    if (!existsSync(fileURLToPath(url)))
+      throw new Error(`audit worker missing: ${fileURLToPath(url)} (npm run build)`);
+    // The parent's flags, but for `--input-type`, which only applies to a string given with `-e`.
+    const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
+    return new Worker(url, { workerData, execArgv });
+  }
+  const api = pathToFileURL(tsxEsmApi(here)).href;
+  const entry = new URL('./audit-worker.ts', here).href;
+  const boot = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(boot, { eval: true, workerData });
+}
+
+/** Runs one worker to its result; `started` receives it (to be stopped if another one fails). */
+function runWorker(job: StoredAuditJob, share: Share, started: Worker[]): Promise<FindingsParts> {
+  return new Promise((resolve, reject) => {
+    const worker = startWorker({ job, share });
+    started.push(worker);
+    let settled = false;
+    worker.once('message', (reply: WorkerReply) => {
+      settled = true;
+      if (reply.ok) resolve(reply.parts);
+      else reject(new VigieError(reply.code, reply.message));
+    });
+    worker.once('error', (error) => {
+      settled = true;
+      reject(error);
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new Error(`audit worker ${share.index} stopped (exit ${code}) without a result`));
+    });
+  });
+}
+
+/**
+ * The stored audit on `threads` worker threads, each auditing the callees of its share of the hash
+ * ranges (`threads` 1: on this thread). The findings are those of `auditStoredFindings`, in its order:
+ * each callee's calls are all in one share, and the order is made over the merged findings.
+ */
+export async function auditStoredInThreads(job: StoredAuditJob, threads: number): Promise<StoredFindings> {
+  // Opened here first: a missing or unreadable database is reported once, as the user's error.
+  const { openStore } = await import('../store/store.ts');
+  const store = await openStore({ path: job.db, readOnly: true });
+  // Counted meanwhile, for the per-1,000 summary; awaited before the store closes, whatever happens.
+  const counted = countCalls(store, job.filter);
+  counted.catch(() => undefined);
+  const workers: Worker[] = [];
+  let findings: Findings;
+  try {
+    if (threads <= 1) findings = await auditStoredShare(job, WHOLE);
+    else {
+      const shares = Array.from({ length: threads }, (_, index) => ({ index, count: threads }));
+      findings = Findings.merge(await Promise.all(shares.map((share) => runWorker(job, share, workers))));
+    }
+  } catch (error) {
+    // One worker failed: the others' work is of no use.
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw error;
+  } finally {
+    await counted.catch(() => undefined);
+    store.close();
+  }
+  const callsByProvider = await counted;
+  let calls = 0;
+  for (const n of callsByProvider.values()) calls += n;
+  return { findings, order: findings.order(), calls, callsByProvider };
+}
