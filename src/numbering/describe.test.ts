@@ -142,6 +142,10 @@ describe('line type, region and tariff class', () => {
     expect(formatFrench('0162000000')).toBe('01 62 00 00 00');
     expect(formatFrench('0508411234')).toBe('05 08 41 12 34');
     expect(formatFrench('3010')).toBe('3010');
+    // An odd count of digits keeps its last three together; too short to pair, as is.
+    expect(formatFrench('050841123')).toBe('05 08 41 123');
+    expect(formatFrench('01234567890')).toBe('01 23 45 67 890');
+    expect(formatFrench('061')).toBe('061');
     expect(describeNumber('+442079460000').national).toBe('+44 20 7946 0000');
   });
 

@@ -131,8 +131,20 @@ function accentless(text: string): string {
     .toLowerCase();
 }
 
+const labelTerritories = new Map<string, Located | null>();
+
 /** Maps MAJNUM's Territoire label; null for `National` and anything unknown. */
 export function territoryOfArcepLabel(label: string): Located | null {
+  // ARCEP's labels are a handful: each is read once (audits describe millions of numbers).
+  let located = labelTerritories.get(label);
+  if (located === undefined) {
+    located = readArcepLabel(label);
+    labelTerritories.set(label, located);
+  }
+  return located;
+}
+
+function readArcepLabel(label: string): Located | null {
   const text = accentless(label);
   if (text.includes('martinique')) return { territory: 'martinique', possible: ['martinique'] };
   if (text.includes('guadeloupe') || text.includes('martin') || text.includes('barthelemy')) {
@@ -221,10 +233,12 @@ export function isTelemarketingRange(number: string): boolean {
 
 /** French display of national digits: pairs (`01 62 00 00 00`); short numbers as dialled. */
 export function formatFrench(national: string): string {
-  if (SHORT_NUMBER.test(national) || !national.startsWith('0')) return national;
-  const pairs = national.match(/\d{2}/g) ?? [];
-  const odd = national.length % 2 === 1 ? national.slice(-1) : '';
-  return odd === '' ? pairs.join(' ') : `${pairs.slice(0, -1).join(' ')} ${pairs.at(-1) ?? ''}${odd}`;
+  if (SHORT_NUMBER.test(national) || !national.startsWith('0') || national.length < 4) return national;
+  // Pairs of digits, a lone last digit joined to the last pair (by slices: audits format millions).
+  const end = national.length % 2 === 1 ? national.length - 3 : national.length;
+  let text = national.slice(0, 2);
+  for (let i = 2; i < end; i += 2) text += ` ${national.slice(i, i + 2)}`;
+  return end < national.length ? `${text} ${national.slice(end)}` : text;
 }
 
 function formatForeign(e164: string): string {
