@@ -206,16 +206,39 @@ function localOf(ctx: Context): LocalTime {
   return ctx.local;
 }
 
-const windowSeconds = new WeakMap<object, readonly (readonly [number, number])[]>();
+/** A rule's calling windows: in seconds of the day `[from, to)`, and as the explanations name them. */
+interface Windows {
+  readonly from: readonly number[];
+  readonly to: readonly number[];
+  readonly text: string;
+}
 
-/** The rule's windows in seconds of the day, parsed once per rule table row. */
-function windowsOf(rule: Rule<'hours.window'>): readonly (readonly [number, number])[] {
-  let windows = windowSeconds.get(rule);
+const windowSets = new WeakMap<object, Windows>();
+let lastWindowRule: Rule<'hours.window'> | undefined;
+let lastWindows: Windows = { from: [], to: [], text: '' };
+
+/** The rule's windows, parsed once per rule table row (the last one at hand: asked for every call). */
+function windowsOf(rule: Rule<'hours.window'>): Windows {
+  if (rule === lastWindowRule) return lastWindows;
+  let windows = windowSets.get(rule);
   if (windows === undefined) {
-    windows = rule.params.windows.map(([from, to]) => [seconds(from), seconds(to)] as const);
-    windowSeconds.set(rule, windows);
+    windows = {
+      from: rule.params.windows.map(([from]) => seconds(from)),
+      to: rule.params.windows.map(([, to]) => seconds(to)),
+      text: rule.params.windows.map(([from, to]) => `${from}–${to}`).join(' et '),
+    };
+    windowSets.set(rule, windows);
   }
+  lastWindowRule = rule;
+  lastWindows = windows;
   return windows;
+}
+
+function inWindows(windows: Windows, second: number): boolean {
+  for (let i = 0; i < windows.from.length; i++) {
+    if (second >= (windows.from[i] ?? 0) && second < (windows.to[i] ?? 0)) return true;
+  }
+  return false;
 }
 
 const dayNumbers = new Map<string, number>();
@@ -277,11 +300,9 @@ function covered(ctx: Context, windowsOk: boolean, rule: Rule<'hours.window'>): 
 
 const checks: { readonly [I in RuleId]: (ctx: Context, rule: Rule<I>) => string | null } = {
   'hours.window': (ctx, rule) => {
-    const s = ctx.clock.secondOfDay;
-    const ok = windowsOf(rule).some(([from, to]) => s >= from && s < to);
-    if (covered(ctx, ok, rule)) return null;
-    const plages = rule.params.windows.map(([from, to]) => `${from}–${to}`).join(' et ');
-    return `appel à ${localOf(ctx).time} heure locale (${ctx.place.timeZone}), hors des plages ${plages}`;
+    const windows = windowsOf(rule);
+    if (covered(ctx, inWindows(windows, ctx.clock.secondOfDay), rule)) return null;
+    return `appel à ${localOf(ctx).time} heure locale (${ctx.place.timeZone}), hors des plages ${windows.text}`;
   },
   'hours.day': (ctx, rule) =>
     rule.params.days.includes(ctx.clock.weekday)
@@ -482,14 +503,31 @@ const checks: { readonly [I in RuleId]: (ctx: Context, rule: Rule<I>) => string 
   },
 };
 
-function inScope(rule: Rule, ctx: Context): boolean {
+/** What decides which rules apply to a call, as bits: see `situationOf`. */
+const PROSPECTING = 1;
+const CONSUMER = 2;
+const AUTOMATED = 4;
+const CONTRACT = 8;
+
+function situationOf(ctx: Context): number {
+  return (
+    (ctx.purpose === 'prospecting' ? PROSPECTING : 0) |
+    (ctx.consumer ? CONSUMER : 0) |
+    ((ctx.campaign?.dialer ?? 'automated') === 'automated' ? AUTOMATED : 0) |
+    (ctx.contract ? CONTRACT : 0)
+  );
+}
+
+/** Whether `rule` applies in `situation`: its scope, and its exemption for contracts in progress. */
+function appliesIn(rule: Rule, situation: number): boolean {
+  if (rule.contractExempt && (situation & CONTRACT) !== 0) return false;
   switch (rule.scope) {
     case 'consumer_prospecting':
-      return ctx.purpose === 'prospecting' && ctx.consumer;
+      return (situation & PROSPECTING) !== 0 && (situation & CONSUMER) !== 0;
     case 'automated_prospecting':
-      return ctx.purpose === 'prospecting' && (ctx.campaign?.dialer ?? 'automated') === 'automated';
+      return (situation & PROSPECTING) !== 0 && (situation & AUTOMATED) !== 0;
     case 'consumer_call':
-      return ctx.consumer;
+      return (situation & CONSUMER) !== 0;
     case 'any_call':
       return true;
   }
@@ -532,6 +570,37 @@ function compiled(rules: RuleSet): readonly CompiledRule[] {
   return list;
 }
 
+const applicableSets = new WeakMap<RuleSet, Map<number, readonly CompiledRule[]>>();
+let lastRules: RuleSet | undefined;
+let lastApplicable = new Map<number, readonly CompiledRule[]>();
+
+/**
+ * The enabled rules in force on local day `day` that apply in `situation`, in RULE_IDS order: made
+ * once per day and situation of a rule table, instead of each rule's dates and scope for every call.
+ */
+function applicable(rules: RuleSet, day: number, situation: number): readonly CompiledRule[] {
+  if (rules !== lastRules) {
+    let sets = applicableSets.get(rules);
+    if (sets === undefined) {
+      sets = new Map();
+      applicableSets.set(rules, sets);
+    }
+    lastRules = rules;
+    lastApplicable = sets;
+  }
+  const key = day * 16 + situation;
+  let list = lastApplicable.get(key);
+  if (list === undefined) {
+    list = compiled(rules).filter(
+      ({ rule, from, to }) => day >= from && day < to && appliesIn(rule, situation),
+    );
+    // Bounded: 16 situations a day, a few years of days at most in practice.
+    if (lastApplicable.size > 100_000) lastApplicable.clear();
+    lastApplicable.set(key, list);
+  }
+  return list;
+}
+
 /** What the engine knows of a callee whatever the call: its contacts.csv row and its place. */
 interface CalleeFacts {
   readonly number: string;
@@ -551,7 +620,7 @@ function evaluateWithPrior(
   facts: LawFacts,
   rules: RuleSet,
   callee: CalleeFacts = calleeFacts(call.callee, facts),
-): Violation[] {
+): readonly Violation[] {
   const registry = facts.registry;
   const { contact, place } = callee;
   const at = call.at;
@@ -572,12 +641,11 @@ function evaluateWithPrior(
     contract: call.client !== null && registry.contractInProgress(call.callee, call.client, at) !== undefined,
     callerInfo: facts.describe(call.caller),
   };
-  const violations: Violation[] = [];
-  for (const { id, rule, check, from, to } of compiled(rules)) {
-    if (clock.day < from || clock.day >= to || !inScope(rule, ctx)) continue;
-    if (rule.contractExempt && ctx.contract) continue;
+  let violations: Violation[] | undefined;
+  for (const { id, rule, check } of applicable(rules, clock.day, situationOf(ctx))) {
     const explanation = check(ctx, rule);
     if (explanation === null) continue;
+    violations ??= [];
     violations.push({
       rule: id,
       callId: call.callId,
@@ -593,8 +661,11 @@ function evaluateWithPrior(
       explanation,
     });
   }
-  return violations;
+  return violations ?? NO_VIOLATIONS;
 }
+
+/** What nearly every call breaks: shared, never written to. */
+const NO_VIOLATIONS: readonly Violation[] = Object.freeze([]);
 
 /**
  * The rules `call` breaks. `history` holds other calls (any order, any callee; the call itself may be
@@ -612,7 +683,7 @@ export function evaluateCall(
     if (h.callee === call.callee && h.direction !== 'inbound' && compareCalls(h, call) < 0) prior.push(h);
   }
   prior.sort(compareCalls);
-  return evaluateWithPrior(lawCall(call), prior.map(lawCall), facts, rules);
+  return [...evaluateWithPrior(lawCall(call), prior.map(lawCall), facts, rules)];
 }
 
 /** Sort order of violations: call time, then the call (provider, id), then rule id. */
@@ -628,7 +699,7 @@ export function compareViolations(a: Violation, b: Violation): number {
  * `compareCalls`, inbound calls left out). For streaming audits: the caller keeps each callee's
  * recent calls (those within the frequency window, and every refused one) and passes them in.
  */
-export type CallEvaluator = (call: LawCall, prior: readonly LawCall[]) => Violation[];
+export type CallEvaluator = (call: LawCall, prior: readonly LawCall[]) => readonly Violation[];
 
 /** An evaluator that remembers the numbering facts of the numbers it has seen. */
 export function createEvaluator(facts: LawFacts, rules: RuleSet): CallEvaluator {
