@@ -103,8 +103,10 @@ describe('Findings.merge', () => {
           const { parts, transfer } = h.parts();
           return structuredClone(parts, { transfer });
         });
-        const merged = Findings.merge(parts);
+        const { findings: merged, order } = Findings.merge(parts);
         expect(merged.length).toBe(samples.length);
+        // The parts' orders merged are the order of the merged findings.
+        expect([...order]).toEqual([...merged.order()]);
         const print = (f: Findings) => {
           const pieces: Buffer[] = [];
           f.printJson(f.order(), {

@@ -27,6 +27,8 @@ export interface FindingsParts {
   readonly provider: readonly string[];
   readonly callId: readonly string[];
   readonly rule: readonly RuleId[];
+  /** The indices of these findings in `order()` order, sorted where they were found. */
+  readonly order: Uint32Array;
 }
 
 /**
@@ -58,6 +60,8 @@ export class Findings {
    */
   parts(): { readonly parts: FindingsParts; readonly transfer: ArrayBuffer[] } {
     const n = this.#length;
+    // Sorted here, in the worker: the main thread only merges the sorted parts.
+    const order = this.order();
     const blocks = this.#blocks.map((b, i) =>
       // The last block is cut to what it holds; each block owns its ArrayBuffer (allocUnsafe of 16 MB).
       i === this.#blocks.length - 1 ? b.subarray(0, this.#off) : b,
@@ -72,16 +76,17 @@ export class Findings {
       provider: this.#provider,
       callId: this.#callId,
       rule: this.#rule,
+      order,
     };
     const transfer = new Set<ArrayBuffer>();
-    for (const array of [...blocks, this.#times, this.#blockOf, this.#start, this.#end]) {
+    for (const array of [...blocks, this.#times, this.#blockOf, this.#start, this.#end, order]) {
       if (array.buffer instanceof ArrayBuffer) transfer.add(array.buffer);
     }
     return { parts, transfer: [...transfer] };
   }
 
-  /** The findings of several parts (of workers), as one. */
-  static merge(all: readonly FindingsParts[]): Findings {
+  /** The findings of several parts (of workers), as one, with their order (the parts' orders merged). */
+  static merge(all: readonly FindingsParts[]): { readonly findings: Findings; readonly order: Uint32Array } {
     const merged = new Findings();
     const total = all.reduce((sum, p) => sum + p.length, 0);
     merged.#blocks.length = 0;
@@ -108,7 +113,39 @@ export class Findings {
     // Nothing more is added to merged findings: a full block keeps `add` from writing into them.
     merged.#buf = Buffer.alloc(0);
     merged.#blocks.push(merged.#buf);
-    return merged;
+    let order: Uint32Array = new Uint32Array(0);
+    let base = 0;
+    for (const part of all) {
+      const shifted = new Uint32Array(part.length);
+      for (let k = 0; k < part.length; k++) shifted[k] = base + (part.order[k] ?? 0);
+      order = merged.#mergeOrders(order, shifted);
+      base += part.length;
+    }
+    return { findings: merged, order };
+  }
+
+  /** Two sorted lists of indices as one sorted list. */
+  #mergeOrders(a: Uint32Array, b: Uint32Array): Uint32Array {
+    if (a.length === 0) return b;
+    if (b.length === 0) return a;
+    const out = new Uint32Array(a.length + b.length);
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    while (i < a.length && j < b.length) {
+      const x = a[i] ?? 0;
+      const y = b[j] ?? 0;
+      if (this.#compare(y, x) < 0) {
+        out[k++] = y;
+        j++;
+      } else {
+        out[k++] = x;
+        i++;
+      }
+    }
+    out.set(a.subarray(i), k);
+    out.set(b.subarray(j), k + (a.length - i));
+    return out;
   }
 
   #grow(): void {
@@ -152,23 +189,22 @@ export class Findings {
   order(): Uint32Array {
     const order = new Uint32Array(this.#length);
     for (let i = 0; i < order.length; i++) order[i] = i;
-    const times = this.#times;
-    const provider = this.#provider;
-    const callId = this.#callId;
-    const rule = this.#rule;
-    return order.sort((a, b) => {
-      const dt = (times[a] ?? 0) - (times[b] ?? 0);
-      if (dt !== 0) return dt;
-      const pa = provider[a] ?? '';
-      const pb = provider[b] ?? '';
-      if (pa !== pb) return pa < pb ? -1 : 1;
-      const ca = callId[a] ?? '';
-      const cb = callId[b] ?? '';
-      if (ca !== cb) return ca < cb ? -1 : 1;
-      const ra = rule[a] ?? '';
-      const rb = rule[b] ?? '';
-      return ra < rb ? -1 : ra > rb ? 1 : 0;
-    });
+    return order.sort((a, b) => this.#compare(a, b));
+  }
+
+  /** `compareViolations` of findings `a` and `b`. */
+  #compare(a: number, b: number): number {
+    const dt = (this.#times[a] ?? 0) - (this.#times[b] ?? 0);
+    if (dt !== 0) return dt;
+    const pa = this.#provider[a] ?? '';
+    const pb = this.#provider[b] ?? '';
+    if (pa !== pb) return pa < pb ? -1 : 1;
+    const ca = this.#callId[a] ?? '';
+    const cb = this.#callId[b] ?? '';
+    if (ca !== cb) return ca < cb ? -1 : 1;
+    const ra = this.#rule[a] ?? '';
+    const rb = this.#rule[b] ?? '';
+    return ra < rb ? -1 : ra > rb ? 1 : 0;
   }
 
   /** The JSON of finding `i`, as `JSON.stringify` writes its violation. */

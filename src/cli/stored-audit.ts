@@ -118,12 +118,14 @@ export async function auditStoredInThreads(job: StoredAuditJob, threads: number)
   const counted = countCalls(store, job.filter);
   counted.catch(() => undefined);
   const workers: Worker[] = [];
-  let findings: Findings;
+  let audit: { readonly findings: Findings; readonly order: Uint32Array };
   try {
-    if (threads <= 1) findings = await auditStoredShare(job, WHOLE);
-    else {
+    if (threads <= 1) {
+      const findings = await auditStoredShare(job, WHOLE);
+      audit = { findings, order: findings.order() };
+    } else {
       const shares = Array.from({ length: threads }, (_, index) => ({ index, count: threads }));
-      findings = Findings.merge(await Promise.all(shares.map((share) => runWorker(job, share, workers))));
+      audit = Findings.merge(await Promise.all(shares.map((share) => runWorker(job, share, workers))));
     }
   } catch (error) {
     // One worker failed: the others' work is of no use.
@@ -136,5 +138,5 @@ export async function auditStoredInThreads(job: StoredAuditJob, threads: number)
   const callsByProvider = await counted;
   let calls = 0;
   for (const n of callsByProvider.values()) calls += n;
-  return { findings, order: findings.order(), calls, callsByProvider };
+  return { ...audit, calls, callsByProvider };
 }
