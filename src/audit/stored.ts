@@ -127,11 +127,6 @@ function idAt(vector: DuckDBVector, i: number): number {
 }
 
 /**
- * Every violation among the stored calls, against the facts given (the stored registry). The calls
- * are streamed from DuckDB grouped by callee and in time order within each callee, so that only the
- * current callee's recent calls are held: memory stays bounded whatever the number of calls.
- */
-/**
  * The law engine's facts for a stored audit. With `streamRegistry`, the number-keyed registry kinds
  * (consents, contracts, refusals, DNC, Bloctel, contacts) are read from the store one callee at a
  * time (never all in memory) and `registry` answers only the others (consultations, assignments,
@@ -182,6 +177,10 @@ async function rowsOf(cursors: Cursors, key: number, number: string): Promise<Nu
   return { consents, customers, refusals, dnc, bloctel, contacts };
 }
 
+/**
+ * Every violation among the stored calls, against the facts given (the stored registry), on this
+ * thread (see auditShare).
+ */
 export async function auditStoredCalls(
   store: Store,
   auditFacts: AuditFacts,
