@@ -238,6 +238,9 @@ export async function auditShare(
   const purposes = (dicts.get('purpose') ?? []).map(purposeOf);
   const where = historyWhere(filter, windowDays + 2);
   const ranges = rangesOf(share);
+  const findings = new Findings();
+  // More shares than ranges: this one has none.
+  if (ranges.length === 0) return findings;
   // A second connection, with its own copies of the dictionaries, sorts every other range: DuckDB
   // sorts the next range while JavaScript audits this one.
   const other = await store.connect();
@@ -268,7 +271,6 @@ export async function auditShare(
   const evaluate = createEvaluator(facts, rules);
   const from = filter.from?.getTime() ?? Number.NEGATIVE_INFINITY;
   const to = filter.to?.getTime() ?? Number.POSITIVE_INFINITY;
-  const findings = new Findings();
   let callee = '';
   let prior: LawCall[] = [];
   for (let k = 0; k < ranges.length; k++) {

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Findings } from '../audit/findings.ts';
+import { Findings } from '../audit/findings.ts';
 import { DEFAULT_RULES } from '../law/rules.ts';
 import { openStore, type Store } from '../store/store.ts';
-import { auditStoredInThreads, type StoredAuditJob } from './stored-audit.ts';
+import { auditStoredInThreads, auditStoredShare, type StoredAuditJob } from './stored-audit.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigie-threads-'));
 const db = join(dir, 'audit.duckdb');
@@ -125,6 +125,19 @@ describe('vigie audit on worker threads', () => {
       expect(many.calls).toBe(CALLS);
       expect([...many.callsByProvider].sort()).toEqual([...one.callsByProvider].sort());
     }
+  }, 60_000);
+
+  it('shares out every callee exactly once, even among more shares than ranges', async () => {
+    const one = await auditStoredInThreads(job(), 1);
+    // The shares of 17 audited one after the other on this thread, merged as the workers' would be.
+    const parts = [];
+    for (let index = 0; index < 17; index++) {
+      const findings = await auditStoredShare(job(), { index, count: 17 });
+      if (index === 16) expect(findings.length).toBe(0);
+      parts.push(structuredClone(findings.parts().parts));
+    }
+    const merged = Findings.merge(parts);
+    expect(json(merged.findings, merged.order)).toBe(json(one.findings, one.order));
   }, 60_000);
 
   it('applies the filter in every thread', async () => {

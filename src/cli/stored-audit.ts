@@ -8,7 +8,7 @@ import { auditShare, countCalls, type StoredAuditFilter, type StoredFindings } f
 import type { Environment } from '../config/env.ts';
 import type { RuleSet } from '../law/rules.ts';
 import { VigieError, type VigieErrorCode } from '../shared/errors.ts';
-import { type Share, WHOLE } from '../registry/number-order.ts';
+import { HASH_RANGES, type Share, WHOLE } from '../registry/number-order.ts';
 import { RegistryIndex } from '../registry/registry-index.ts';
 import { lawFacts, registerHolidayLibrary } from './commands/law-options.ts';
 
@@ -37,7 +37,13 @@ export async function auditStoredShare(job: StoredAuditJob, share: Share): Promi
   await registerHolidayLibrary();
   const { openStore } = await import('../store/store.ts');
   const { loadStoredRegistry } = await import('../registry/store.ts');
-  const store = await openStore({ path: job.db, readOnly: true });
+  const store = await openStore({
+    path: job.db,
+    readOnly: true,
+    // The shares' instances split about what one has alone (700 MB), at least 256 MB each: a larger
+    // sort spills to disk.
+    ...(share.count > 1 ? { memoryLimit: `${Math.max(256, Math.floor(1400 / share.count))}MB` } : {}),
+  });
   try {
     // The number-keyed kinds are streamed per callee from the store; the others are few: loaded.
     const index = new RegistryIndex(
@@ -124,7 +130,9 @@ export async function auditStoredInThreads(job: StoredAuditJob, threads: number)
       const findings = await auditStoredShare(job, WHOLE);
       audit = { findings, order: findings.order() };
     } else {
-      const shares = Array.from({ length: threads }, (_, index) => ({ index, count: threads }));
+      // No more workers than ranges of callees to share out.
+      const count = Math.min(threads, HASH_RANGES);
+      const shares = Array.from({ length: count }, (_, index) => ({ index, count }));
       audit = Findings.merge(await Promise.all(shares.map((share) => runWorker(job, share, workers))));
     }
   } catch (error) {
