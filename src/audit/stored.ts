@@ -1,4 +1,10 @@
-import type { DuckDBConnection, DuckDBResult, DuckDBValue, DuckDBVector } from '@duckdb/node-api';
+import type {
+  DuckDBConnection,
+  DuckDBDataChunk,
+  DuckDBResult,
+  DuckDBValue,
+  DuckDBVector,
+} from '@duckdb/node-api';
 import { createEvaluator, type LawCall, type LawFacts, type Violation } from '../law/evaluate.ts';
 import type { RuleSet } from '../law/rules.ts';
 import { DAY_MS } from '../law/time.ts';
@@ -126,6 +132,14 @@ function idAt(vector: DuckDBVector, i: number): number {
   return typeof value === 'number' ? value : -1;
 }
 
+/** Thrown by a share of a stored audit told to stop (see `auditShare`). */
+export class AuditStopped extends Error {
+  constructor() {
+    super('audit stopped');
+    this.name = 'AuditStopped';
+  }
+}
+
 /**
  * The law engine's facts for a stored audit. With `streamRegistry`, the number-keyed registry kinds
  * (consents, contracts, refusals, DNC, Bloctel, contacts) are read from the store one callee at a
@@ -217,7 +231,8 @@ export async function auditStoredFindings(
  * The findings among the stored calls to the callees of `share`'s ranges (all of them for WHOLE), in
  * the order found. The calls are streamed from DuckDB grouped by callee, one range of callees after
  * the other, in time order within each callee, so that only the current callee's recent calls are
- * held: memory stays bounded whatever the number of calls.
+ * held: memory stays bounded whatever the number of calls. `stop` is asked between chunks: when it
+ * says so, the share throws AuditStopped once DuckDB has finished what it was asked.
  */
 export async function auditShare(
   store: Store,
@@ -225,6 +240,7 @@ export async function auditShare(
   rules: RuleSet,
   filter: StoredAuditFilter,
   share: Share,
+  stop: () => boolean = () => false,
 ): Promise<Findings> {
   const windowDays = rules['frequency.30d'].params.windowDays;
   const keepMs = (windowDays + 2) * DAY_MS;
@@ -243,10 +259,12 @@ export async function auditShare(
   if (ranges.length === 0) return findings;
   // A second connection, with its own copies of the dictionaries, sorts every other range: DuckDB
   // sorts the next range while JavaScript audits this one.
-  const other = await store.connect();
+  const other = ranges.length > 1 ? await store.connect() : store.connection;
   const otherReady = (async () => {
-    for (const column of DICTIONARIES) await createDictionary(other, column);
+    if (other !== store.connection) for (const column of DICTIONARIES) await createDictionary(other, column);
   })();
+  // Awaited before the first odd range; handled now in case the audit stops before that.
+  otherReady.catch(() => undefined);
   const key = numberKeySql('c.callee');
   const streamRange = async (k: number): Promise<DuckDBResult> => {
     const connection = k % 2 === 0 ? store.connection : other;
@@ -273,73 +291,84 @@ export async function auditShare(
   const to = filter.to?.getTime() ?? Number.POSITIVE_INFINITY;
   let callee = '';
   let prior: LawCall[] = [];
-  for (let k = 0; k < ranges.length; k++) {
-    const result = await nextRange;
-    if (k + 1 < ranges.length) {
-      nextRange = streamRange(k + 1);
-      // Awaited at the next range; handled now in case this one fails first.
-      nextRange.catch(() => undefined);
-    }
-    // The next chunk is asked for before this one is read: DuckDB produces it meanwhile.
-    let pending = result.fetchChunk();
-    for (;;) {
-      const chunk = await pending;
-      if (chunk === null || chunk.rowCount === 0) break;
+  // The chunk asked for ahead, settled however the audit ends: DuckDB must not be working for a
+  // connection that is being closed.
+  let pending: Promise<DuckDBDataChunk | null> = Promise.resolve(null);
+  try {
+    for (let k = 0; k < ranges.length; k++) {
+      const result = await nextRange;
+      if (k + 1 < ranges.length) {
+        nextRange = streamRange(k + 1);
+        // Awaited at the next range; handled now in case this one fails first.
+        nextRange.catch(() => undefined);
+      }
+      // The next chunk is asked for before this one is read: DuckDB produces it meanwhile.
       pending = result.fetchChunk();
-      const [kv, tv, calleeV, callerV, clientV, campaignV, providerV, purposeV, refusedV, callIdV] = [
-        0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
-      ].map((k) => chunk.getColumnVector(k));
-      if (
-        kv === undefined ||
-        tv === undefined ||
-        calleeV === undefined ||
-        callerV === undefined ||
-        clientV === undefined ||
-        campaignV === undefined ||
-        providerV === undefined ||
-        purposeV === undefined ||
-        refusedV === undefined ||
-        callIdV === undefined
-      )
-        throw new Error('audit query returned fewer columns than selected');
-      // Read once: `rowCount` asks DuckDB each time.
-      const rows = chunk.rowCount;
-      for (let i = 0; i < rows; i++) {
-        const number = stringAt(calleeV, i);
-        const t = Number(tv.getItem(i));
-        if (number !== callee) {
-          callee = number;
-          prior = [];
-          if (callee$ !== undefined && cursors !== undefined)
-            callee$.moveTo(number, await rowsOf(cursors, Number(kv.getItem(i)), number));
-        } else if (prior.length > 32 && (prior[0]?.at ?? t) < t - keepMs) {
-          prior = prior.filter((p) => p.refused || p.at >= t - keepMs);
-        }
-        const refused = refusedV.getItem(i) === true;
-        const provider = entry(providers, idAt(providerV, i)) ?? '';
-        const call: LawCall = {
-          provider,
-          // Decoded only where it is read: refused calls are cited by later explanations.
-          callId: refused ? stringAt(callIdV, i) : '',
-          at: t,
-          caller: entry(callers, idAt(callerV, i)) ?? '',
-          // The group's string: its hash is computed once for every registry lookup of the group.
-          callee,
-          client: entry(clients, idAt(clientV, i)),
-          campaign: entry(campaigns, idAt(campaignV, i)),
-          purpose: purposes[idAt(purposeV, i)] ?? 'prospecting',
-          refused,
-        };
-        if (t >= from && t < to && (filter.provider === undefined || provider === filter.provider)) {
-          const broken = evaluate(call, prior);
-          if (broken.length > 0) {
-            const callId = stringAt(callIdV, i);
-            for (const v of broken) findings.add(v, callId, t);
+      for (;;) {
+        const chunk = await pending;
+        if (chunk === null || chunk.rowCount === 0) break;
+        // Another share failed: this one's findings are of no use.
+        if (stop()) throw new AuditStopped();
+        pending = result.fetchChunk();
+        const [kv, tv, calleeV, callerV, clientV, campaignV, providerV, purposeV, refusedV, callIdV] = [
+          0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+        ].map((k) => chunk.getColumnVector(k));
+        if (
+          kv === undefined ||
+          tv === undefined ||
+          calleeV === undefined ||
+          callerV === undefined ||
+          clientV === undefined ||
+          campaignV === undefined ||
+          providerV === undefined ||
+          purposeV === undefined ||
+          refusedV === undefined ||
+          callIdV === undefined
+        )
+          throw new Error('audit query returned fewer columns than selected');
+        // Read once: `rowCount` asks DuckDB each time.
+        const rows = chunk.rowCount;
+        for (let i = 0; i < rows; i++) {
+          const number = stringAt(calleeV, i);
+          const t = Number(tv.getItem(i));
+          if (number !== callee) {
+            callee = number;
+            prior = [];
+            if (callee$ !== undefined && cursors !== undefined)
+              callee$.moveTo(number, await rowsOf(cursors, Number(kv.getItem(i)), number));
+          } else if (prior.length > 32 && (prior[0]?.at ?? t) < t - keepMs) {
+            prior = prior.filter((p) => p.refused || p.at >= t - keepMs);
           }
+          const refused = refusedV.getItem(i) === true;
+          const provider = entry(providers, idAt(providerV, i)) ?? '';
+          const call: LawCall = {
+            provider,
+            // Decoded only where it is read: refused calls are cited by later explanations.
+            callId: refused ? stringAt(callIdV, i) : '',
+            at: t,
+            caller: entry(callers, idAt(callerV, i)) ?? '',
+            // The group's string: its hash is computed once for every registry lookup of the group.
+            callee,
+            client: entry(clients, idAt(clientV, i)),
+            campaign: entry(campaigns, idAt(campaignV, i)),
+            purpose: purposes[idAt(purposeV, i)] ?? 'prospecting',
+            refused,
+          };
+          if (t >= from && t < to && (filter.provider === undefined || provider === filter.provider)) {
+            const broken = evaluate(call, prior);
+            if (broken.length > 0) {
+              const callId = stringAt(callIdV, i);
+              for (const v of broken) findings.add(v, callId, t);
+            }
+          }
+          prior.push(call);
         }
-        prior.push(call);
       }
     }
+  } finally {
+    await pending.catch(() => undefined);
+    await nextRange.catch(() => undefined);
+    if (cursors !== undefined) for (const cursor of Object.values(cursors)) await cursor.settle();
   }
   return findings;
 }

@@ -1,9 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Findings } from '../audit/findings.ts';
+import { AuditStopped } from '../audit/stored.ts';
 import { DEFAULT_RULES } from '../law/rules.ts';
+import { userArcepPath } from '../numbering/store.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { auditStoredInThreads, auditStoredShare, type StoredAuditJob } from './stored-audit.ts';
 
@@ -157,6 +159,27 @@ describe('vigie audit on worker threads', () => {
     }
     expect(json(two.findings, two.order)).toBe(json(one.findings, one.order));
     expect(two.calls).toBe(one.calls);
+  }, 60_000);
+
+  it('fails as a whole when a worker fails, and stops the others', async () => {
+    // A damaged ARCEP copy: only the workers read it (the main thread only counts the calls).
+    const numberingDir = join(dir, 'numbering');
+    mkdirSync(numberingDir, { recursive: true });
+    writeFileSync(userArcepPath({ dir: numberingDir }), 'not gzip');
+    const broken = { ...job(), env: { ...job().env, numberingDir } };
+    await expect(auditStoredInThreads(broken, 2)).rejects.toThrow();
+    await expect(auditStoredInThreads(broken, 1)).rejects.toThrow();
+  }, 60_000);
+
+  it('stops a share between chunks when told to, once DuckDB has finished what it was asked', async () => {
+    let asked = 0;
+    // Told to stop at the second chunk: the first has been audited, the next ones not.
+    const stop = () => ++asked >= 2;
+    await expect(auditStoredShare(job(), { index: 0, count: 1 }, stop)).rejects.toBeInstanceOf(AuditStopped);
+    expect(asked).toBe(2);
+    // The store was closed cleanly: the same database audits again, in full.
+    const again = await auditStoredShare(job(), { index: 0, count: 1 });
+    expect(again.length).toBe((await auditStoredInThreads(job(), 1)).findings.length);
   }, 60_000);
 
   it('reports a missing database as the user’s error, without starting workers', async () => {

@@ -4,7 +4,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Findings, type FindingsParts } from '../audit/findings.ts';
-import { auditShare, countCalls, type StoredAuditFilter, type StoredFindings } from '../audit/stored.ts';
+import {
+  AuditStopped,
+  auditShare,
+  countCalls,
+  type StoredAuditFilter,
+  type StoredFindings,
+} from '../audit/stored.ts';
 import type { Environment } from '../config/env.ts';
 import type { RuleSet } from '../law/rules.ts';
 import { VigieError, type VigieErrorCode } from '../shared/errors.ts';
@@ -26,13 +32,18 @@ export interface StoredAuditJob {
 /** What a worker posts back: its findings, or what went wrong (a VigieError keeps its code). */
 export type WorkerReply =
   | { readonly ok: true; readonly parts: FindingsParts }
-  | { readonly ok: false; readonly code: VigieErrorCode; readonly message: string };
+  | { readonly ok: false; readonly stopped: true }
+  | { readonly ok: false; readonly stopped?: false; readonly code: VigieErrorCode; readonly message: string };
 
 /**
  * Audits the callees of `share`. Each share opens the database (read-only) on its own: a DuckDB
  * instance belongs to one thread.
  */
-export async function auditStoredShare(job: StoredAuditJob, share: Share): Promise<Findings> {
+export async function auditStoredShare(
+  job: StoredAuditJob,
+  share: Share,
+  stop?: () => boolean,
+): Promise<Findings> {
   // date-holidays, for years the generated table does not cover (the main thread loads it too).
   await registerHolidayLibrary();
   const { openStore } = await import('../store/store.ts');
@@ -50,7 +61,7 @@ export async function auditStoredShare(job: StoredAuditJob, share: Share): Promi
       await loadStoredRegistry(store, undefined, ['consultations', 'assignments', 'campaigns']),
     );
     const facts = { ...lawFacts(job.env, index, false), streamRegistry: true };
-    return await auditShare(store, facts, job.rules, job.filter, share);
+    return await auditShare(store, facts, job.rules, job.filter, share, stop);
   } finally {
     store.close();
   }
@@ -90,15 +101,26 @@ function startWorker(workerData: unknown): Worker {
   return new Worker(boot, { eval: true, workerData });
 }
 
-/** Runs one worker to its result; `started` receives it (to be stopped if another one fails). */
-function runWorker(job: StoredAuditJob, share: Share, started: Worker[]): Promise<FindingsParts> {
+/**
+ * What a worker receives: its job, its share, and the flag (one 32-bit integer shared by every
+ * worker) that the main thread sets to 1 when one of them fails, for the others to stop.
+ */
+export interface WorkerData {
+  readonly job: StoredAuditJob;
+  readonly share: Share;
+  readonly stop: Int32Array;
+}
+
+/** Runs one worker to its result. */
+function runWorker(data: WorkerData): Promise<FindingsParts> {
   return new Promise((resolve, reject) => {
-    const worker = startWorker({ job, share });
-    started.push(worker);
+    const worker = startWorker(data);
+    const { share } = data;
     let settled = false;
     worker.once('message', (reply: WorkerReply) => {
       settled = true;
       if (reply.ok) resolve(reply.parts);
+      else if (reply.stopped === true) reject(new AuditStopped());
       else reject(new VigieError(reply.code, reply.message));
     });
     worker.once('error', (error) => {
@@ -123,7 +145,6 @@ export async function auditStoredInThreads(job: StoredAuditJob, threads: number)
   // Counted meanwhile, for the per-1,000 summary; awaited before the store closes, whatever happens.
   const counted = countCalls(store, job.filter);
   counted.catch(() => undefined);
-  const workers: Worker[] = [];
   let audit: { readonly findings: Findings; readonly order: Uint32Array };
   try {
     if (threads <= 1) {
@@ -132,13 +153,24 @@ export async function auditStoredInThreads(job: StoredAuditJob, threads: number)
     } else {
       // No more workers than ranges of callees to share out.
       const count = Math.min(threads, HASH_RANGES);
-      const shares = Array.from({ length: count }, (_, index) => ({ index, count }));
-      audit = Findings.merge(await Promise.all(shares.map((share) => runWorker(job, share, workers))));
+      const stop = new Int32Array(new SharedArrayBuffer(4));
+      const running = Array.from({ length: count }, (_, index) =>
+        runWorker({ job, share: { index, count }, stop }),
+      );
+      // One worker failed: the others are told to stop (not terminated: DuckDB may be working for
+      // them), and are waited for before the error is reported.
+      for (const worker of running) worker.catch(() => Atomics.store(stop, 0, 1));
+      const settled = await Promise.allSettled(running);
+      const parts: FindingsParts[] = [];
+      const errors: unknown[] = [];
+      for (const s of settled) {
+        if (s.status === 'fulfilled') parts.push(s.value);
+        else errors.push(s.reason);
+      }
+      // The error that stopped the others, not theirs.
+      if (errors.length > 0) throw errors.find((e) => !(e instanceof AuditStopped)) ?? errors[0];
+      audit = Findings.merge(parts);
     }
-  } catch (error) {
-    // One worker failed: the others' work is of no use.
-    await Promise.all(workers.map((w) => w.terminate()));
-    throw error;
   } finally {
     await counted.catch(() => undefined);
     store.close();

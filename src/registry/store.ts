@@ -562,6 +562,11 @@ export class NumberCursor<T> {
 
   #next: Promise<DuckDBDataChunk | null> | undefined;
 
+  /** Waits for the chunk asked for ahead, if any: before the connection closes. */
+  async settle(): Promise<void> {
+    await this.#next?.catch(() => undefined);
+  }
+
   /** Reads the next chunk (and asks DuckDB for the one after: it is produced meanwhile). */
   async fill(): Promise<void> {
     const chunk = await (this.#next ?? this.#result.fetchChunk());
