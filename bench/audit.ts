@@ -7,7 +7,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore, type Store } from '../src/store/store.ts';
+import { openStore } from '../src/store/store.ts';
+import { insertRegistry, syntheticCallsFile } from '../test/support/synthetic-store.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 // The bundled CLI, run directly: bin/vigie.js would fall back to tsx while sources are being edited.
@@ -20,21 +21,6 @@ const RUN_DIST = [
 ];
 const CALLEES = 1_000_000;
 
-async function registryFile(store: Store, kind: string): Promise<number> {
-  const row = await store.one<{ id: number }>(
-    `INSERT INTO source_files (kind, path, sha256, size_bytes, format, encoding, provider, ingested_at, rows_read, stored, duplicates, quarantined, merged, dst_gap, dst_overlap)
-     VALUES ($1, $2, $3, 0, 'registry', 'utf-8', NULL, now(), 0, 0, 0, 0, 0, 0, 0) RETURNING id`,
-    [`registry:${kind}`, `/bench/${kind}.csv`, `bench-${kind}`],
-  );
-  const id = row?.id ?? 0;
-  await store.run(`INSERT INTO registry_files VALUES ($1, $2, $3, 'replace', NULL)`, [
-    id,
-    kind,
-    `${kind}.csv`,
-  ]);
-  return id;
-}
-
 /** French mobile of callee index k: +336 and 8 digits. */
 const callee = (k: string) => `'+336' || lpad((${k})::VARCHAR, 8, '0')`;
 
@@ -42,11 +28,7 @@ export async function generateAuditDb(path: string, calls: number): Promise<void
   for (const suffix of ['', '.wal']) rmSync(path + suffix, { force: true });
   const store = await openStore({ path, memoryLimit: '4GB' });
   try {
-    const file = await store.one<{ id: number }>(
-      `INSERT INTO source_files (kind, path, sha256, size_bytes, format, encoding, provider, ingested_at, rows_read, stored, duplicates, quarantined, merged, dst_gap, dst_overlap)
-       VALUES ('calls', '/bench/calls.csv', 'bench', 0, 'canonical', 'utf-8', NULL, now(), $1, $1, 0, 0, 0, 0, 0) RETURNING id`,
-      [calls],
-    );
+    const file = await syntheticCallsFile(store, calls);
     // 130 weekdays from Monday 2026-06-01; 08:00–18:00 UTC; callee k called by client k % 5.
     await store.run(
       `INSERT INTO calls (provider, call_id, started_at, caller, callee, direction, outcome, short, ring_seconds,
@@ -59,44 +41,56 @@ export async function generateAuditDb(path: string, calls: number): Promise<void
               ${callee(`(i * 2654435761) % ${CALLEES}`)},
               'outbound', 'answered', false, 5, 60, NULL,
               'client' || (((i * 2654435761) % ${CALLEES}) % 5), 'camp' || (i % 10), NULL, 'prospecting',
-              i % 500 = 0, ${file?.id ?? 0}, i + 1
+              i % 500 = 0, ${file}, i + 1
        FROM range(${calls}) t(i)`,
     );
-    const consents = await registryFile(store, 'consents');
-    await store.run(
-      `INSERT INTO consents SELECT ${callee('k')}, TIMESTAMPTZ '2026-05-01 08:00:00+00' + to_days((k % 60)::INTEGER),
-         'client' || (k % 5), '*', 'web', 'form-' || k, NULL, NULL, NULL, ${consents}, k + 2 FROM range(${CALLEES}) t(k)`,
+    await insertRegistry(
+      store,
+      'consents',
+      (id) =>
+        `SELECT ${callee('k')}, TIMESTAMPTZ '2026-05-01 08:00:00+00' + to_days((k % 60)::INTEGER),
+         'client' || (k % 5), '*', 'web', 'form-' || k, NULL, NULL, NULL, ${id}, k + 2 FROM range(${CALLEES}) t(k)`,
     );
-    const refusals = await registryFile(store, 'refusals');
     // 10% of the refusals are of called numbers; the rest of numbers never called (+337…).
-    await store.run(
-      `INSERT INTO refusals SELECT
+    await insertRegistry(
+      store,
+      'refusals',
+      (id) => `SELECT
          CASE WHEN k % 10 = 0 THEN ${callee('k * 97 % 1000000')} ELSE '+337' || lpad(k::VARCHAR, 8, '0') END,
-         TIMESTAMPTZ '2026-05-15 09:00:00+00', NULL, ${refusals}, k + 2 FROM range(100000) t(k)`,
+         TIMESTAMPTZ '2026-05-15 09:00:00+00', NULL, ${id}, k + 2 FROM range(100000) t(k)`,
     );
-    const consultations = await registryFile(store, 'consultations');
-    await store.run(
-      `INSERT INTO consultations SELECT 'client' || (k % 5), TIMESTAMPTZ '2026-05-01 06:00:00+00' + to_days((k // 5 * 7)::INTEGER),
-         100000, ${consultations}, k + 2 FROM range(200) t(k)`,
+    await insertRegistry(
+      store,
+      'consultations',
+      (id) =>
+        `SELECT 'client' || (k % 5), TIMESTAMPTZ '2026-05-01 06:00:00+00' + to_days((k // 5 * 7)::INTEGER),
+         100000, ${id}, k + 2 FROM range(200) t(k)`,
     );
-    const bloctel = await registryFile(store, 'bloctel');
-    await store.run(
-      `INSERT INTO bloctel SELECT ${callee('k * 31 % 1000000')}, TIMESTAMPTZ '2026-06-20 06:00:00+00', NULL, ${bloctel}, k + 2
+    await insertRegistry(
+      store,
+      'bloctel',
+      (id) =>
+        `SELECT ${callee('k * 31 % 1000000')}, TIMESTAMPTZ '2026-06-20 06:00:00+00', NULL, ${id}, k + 2
        FROM range(20000) t(k)`,
     );
-    const dnc = await registryFile(store, 'dnc');
-    await store.run(
-      `INSERT INTO dnc SELECT '+337' || lpad(k::VARCHAR, 8, '0'), TIMESTAMPTZ '2026-01-01 00:00:00+00', 'plainte', ${dnc}, k + 2
+    await insertRegistry(
+      store,
+      'dnc',
+      (id) =>
+        `SELECT '+337' || lpad(k::VARCHAR, 8, '0'), TIMESTAMPTZ '2026-01-01 00:00:00+00', 'plainte', ${id}, k + 2
        FROM range(10000) t(k)`,
     );
-    const contacts = await registryFile(store, 'contacts');
-    await store.run(
-      `INSERT INTO contacts SELECT ${callee('k * 13 % 1000000')}, CASE WHEN k % 20 = 0 THEN 'professional' ELSE 'consumer' END,
-         CASE WHEN k % 3 = 0 THEN '67000' ELSE '75011' END, ${contacts}, k + 2 FROM range(100000) t(k)`,
+    await insertRegistry(
+      store,
+      'contacts',
+      (id) =>
+        `SELECT ${callee('k * 13 % 1000000')}, CASE WHEN k % 20 = 0 THEN 'professional' ELSE 'consumer' END,
+         CASE WHEN k % 3 = 0 THEN '67000' ELSE '75011' END, ${id}, k + 2 FROM range(100000) t(k)`,
     );
-    const campaigns = await registryFile(store, 'campaigns');
-    await store.run(
-      `INSERT INTO campaigns SELECT 'camp' || k, NULL, 'prospecting', NULL, 'automated', ${campaigns}, k + 2 FROM range(10) t(k)`,
+    await insertRegistry(
+      store,
+      'campaigns',
+      (id) => `SELECT 'camp' || k, NULL, 'prospecting', NULL, 'automated', ${id}, k + 2 FROM range(10) t(k)`,
     );
     await store.run('CHECKPOINT');
   } finally {

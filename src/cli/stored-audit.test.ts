@@ -6,28 +6,14 @@ import { Findings } from '../audit/findings.ts';
 import { AuditStopped } from '../audit/stored.ts';
 import { DEFAULT_RULES } from '../law/rules.ts';
 import { userArcepPath } from '../numbering/store.ts';
-import { openStore, type Store } from '../store/store.ts';
+import { openStore } from '../store/store.ts';
+import { insertRegistry, syntheticCallsFile } from '../../test/support/synthetic-store.ts';
 import { auditStoredInThreads, auditStoredShare, type StoredAuditJob } from './stored-audit.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigie-threads-'));
 const db = join(dir, 'audit.duckdb');
 const CALLEES = 700;
 const CALLS = 6000;
-
-async function registryFile(store: Store, kind: string): Promise<number> {
-  const row = await store.one<{ id: number }>(
-    `INSERT INTO source_files (kind, path, sha256, size_bytes, format, encoding, provider, ingested_at, rows_read, stored, duplicates, quarantined, merged, dst_gap, dst_overlap)
-     VALUES ($1, $2, $3, 0, 'registry', 'utf-8', NULL, now(), 0, 0, 0, 0, 0, 0, 0) RETURNING id`,
-    [`registry:${kind}`, `/t/${kind}.csv`, `t-${kind}`],
-  );
-  const id = row?.id ?? 0;
-  await store.run(`INSERT INTO registry_files VALUES ($1, $2, $3, 'replace', NULL)`, [
-    id,
-    kind,
-    `${kind}.csv`,
-  ]);
-  return id;
-}
 
 /** Mobiles, a few Réunion numbers (another zone), callee k of `CALLEES`. */
 const callee = (k: string) =>
@@ -36,11 +22,7 @@ const callee = (k: string) =>
 beforeAll(async () => {
   const store = await openStore({ path: db });
   try {
-    const file = await store.one<{ id: number }>(
-      `INSERT INTO source_files (kind, path, sha256, size_bytes, format, encoding, provider, ingested_at, rows_read, stored, duplicates, quarantined, merged, dst_gap, dst_overlap)
-       VALUES ('calls', '/t/calls.csv', 't', 0, 'canonical', 'utf-8', NULL, now(), $1, $1, 0, 0, 0, 0, 0) RETURNING id`,
-      [CALLS],
-    );
+    const file = await syntheticCallsFile(store, CALLS);
     // Calls of 60 days at any hour, weekends and holidays included, several providers per client,
     // refused calls, some without client or campaign: every rule has something to find.
     await store.run(
@@ -53,44 +35,58 @@ beforeAll(async () => {
               CASE WHEN i % 50 = 0 THEN 'inbound' ELSE 'outbound' END, 'answered', false, 5, 60, NULL,
               CASE WHEN i % 23 = 0 THEN NULL ELSE 'client' || (i % 3) END,
               CASE WHEN i % 7 = 0 THEN NULL ELSE 'camp' || (i % 4) END, NULL, 'prospecting',
-              i % 13 = 0, ${file?.id ?? 0}, i + 1
+              i % 13 = 0, ${file}, i + 1
        FROM range(${CALLS}) t(i)`,
     );
-    const consents = await registryFile(store, 'consents');
-    await store.run(
-      `INSERT INTO consents SELECT ${callee('k')}, TIMESTAMPTZ '2026-06-15 08:00:00+00' + to_days((k % 40)::INTEGER),
+    await insertRegistry(
+      store,
+      'consents',
+      (id) =>
+        `SELECT ${callee('k')}, TIMESTAMPTZ '2026-06-15 08:00:00+00' + to_days((k % 40)::INTEGER),
          'client' || (k % 3), CASE WHEN k % 5 = 0 THEN 'camp1' ELSE '*' END, 'web', 'form-' || k,
-         CASE WHEN k % 9 = 0 THEN TIMESTAMPTZ '2026-08-01 00:00:00+00' ELSE NULL END, NULL, NULL, ${consents}, k + 2
+         CASE WHEN k % 9 = 0 THEN TIMESTAMPTZ '2026-08-01 00:00:00+00' ELSE NULL END, NULL, NULL, ${id}, k + 2
        FROM range(${CALLEES}) t(k) WHERE k % 4 <> 0`,
     );
-    const refusals = await registryFile(store, 'refusals');
-    await store.run(
-      `INSERT INTO refusals SELECT ${callee('k * 7')}, TIMESTAMPTZ '2026-06-20 09:00:00+00', NULL, ${refusals}, k + 2
+    await insertRegistry(
+      store,
+      'refusals',
+      (id) =>
+        `SELECT ${callee('k * 7')}, TIMESTAMPTZ '2026-06-20 09:00:00+00', NULL, ${id}, k + 2
        FROM range(60) t(k)`,
     );
-    const consultations = await registryFile(store, 'consultations');
-    await store.run(
-      `INSERT INTO consultations SELECT 'client' || (k % 3), TIMESTAMPTZ '2026-06-01 06:00:00+00' + to_days((k // 3 * 20)::INTEGER),
-         1000, ${consultations}, k + 2 FROM range(9) t(k)`,
+    await insertRegistry(
+      store,
+      'consultations',
+      (id) =>
+        `SELECT 'client' || (k % 3), TIMESTAMPTZ '2026-06-01 06:00:00+00' + to_days((k // 3 * 20)::INTEGER),
+         1000, ${id}, k + 2 FROM range(9) t(k)`,
     );
-    const bloctel = await registryFile(store, 'bloctel');
-    await store.run(
-      `INSERT INTO bloctel SELECT ${callee('k * 31')}, TIMESTAMPTZ '2026-07-10 06:00:00+00', NULL, ${bloctel}, k + 2
+    await insertRegistry(
+      store,
+      'bloctel',
+      (id) =>
+        `SELECT ${callee('k * 31')}, TIMESTAMPTZ '2026-07-10 06:00:00+00', NULL, ${id}, k + 2
        FROM range(40) t(k)`,
     );
-    const dnc = await registryFile(store, 'dnc');
-    await store.run(
-      `INSERT INTO dnc SELECT ${callee('k * 37')}, TIMESTAMPTZ '2026-07-01 00:00:00+00', 'plainte', ${dnc}, k + 2 FROM range(20) t(k)`,
+    await insertRegistry(
+      store,
+      'dnc',
+      (id) =>
+        `SELECT ${callee('k * 37')}, TIMESTAMPTZ '2026-07-01 00:00:00+00', 'plainte', ${id}, k + 2 FROM range(20) t(k)`,
     );
-    const contacts = await registryFile(store, 'contacts');
-    await store.run(
-      `INSERT INTO contacts SELECT ${callee('k * 13')}, CASE WHEN k % 20 = 0 THEN 'professional' ELSE 'consumer' END,
-         CASE WHEN k % 3 = 0 THEN '67000' ELSE '75011' END, ${contacts}, k + 2 FROM range(200) t(k)`,
+    await insertRegistry(
+      store,
+      'contacts',
+      (id) =>
+        `SELECT ${callee('k * 13')}, CASE WHEN k % 20 = 0 THEN 'professional' ELSE 'consumer' END,
+         CASE WHEN k % 3 = 0 THEN '67000' ELSE '75011' END, ${id}, k + 2 FROM range(200) t(k)`,
     );
-    const campaigns = await registryFile(store, 'campaigns');
-    await store.run(
-      `INSERT INTO campaigns SELECT 'camp' || k, NULL, CASE WHEN k = 3 THEN 'service' ELSE 'prospecting' END, NULL,
-         CASE WHEN k = 2 THEN 'manual' ELSE 'automated' END, ${campaigns}, k + 2 FROM range(4) t(k)`,
+    await insertRegistry(
+      store,
+      'campaigns',
+      (id) =>
+        `SELECT 'camp' || k, NULL, CASE WHEN k = 3 THEN 'service' ELSE 'prospecting' END, NULL,
+         CASE WHEN k = 2 THEN 'manual' ELSE 'automated' END, ${id}, k + 2 FROM range(4) t(k)`,
     );
     await store.run('CHECKPOINT');
   } finally {
