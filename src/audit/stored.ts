@@ -71,6 +71,16 @@ function historyWhere(
   return { sql: clauses.join(' AND '), params };
 }
 
+/** The rows a stored audit reads (its calls and their history), for its progress. */
+export async function historyRows(store: Store, filter: StoredAuditFilter, rules: RuleSet): Promise<number> {
+  const where = historyWhere(filter, rules['frequency.30d'].params.windowDays + 2);
+  const row = await store.one<{ n: bigint }>(
+    `SELECT count(*) AS n FROM calls c WHERE ${where.sql}`,
+    where.params,
+  );
+  return Number(row?.n ?? 0);
+}
+
 /** Calls in the filter, all directions, per provider. */
 export async function countCalls(store: Store, filter: StoredAuditFilter): Promise<Map<string, number>> {
   const clauses = ['TRUE'];
@@ -232,7 +242,8 @@ export async function auditStoredFindings(
  * the order found. The calls are streamed from DuckDB grouped by callee, one range of callees after
  * the other, in time order within each callee, so that only the current callee's recent calls are
  * held: memory stays bounded whatever the number of calls. `stop` is asked between chunks: when it
- * says so, the share throws AuditStopped once DuckDB has finished what it was asked.
+ * says so, the share throws AuditStopped once DuckDB has finished what it was asked. `progress` is
+ * told after each chunk how many rows (those `historyRows` counts) the share has read so far.
  */
 export async function auditShare(
   store: Store,
@@ -241,6 +252,7 @@ export async function auditShare(
   filter: StoredAuditFilter,
   share: Share,
   stop: () => boolean = () => false,
+  progress?: (rows: number) => void,
 ): Promise<Findings> {
   const windowDays = rules['frequency.30d'].params.windowDays;
   const keepMs = (windowDays + 2) * DAY_MS;
@@ -294,6 +306,7 @@ export async function auditShare(
   // The chunk asked for ahead, settled however the audit ends: DuckDB must not be working for a
   // connection that is being closed.
   let pending: Promise<DuckDBDataChunk | null> = Promise.resolve(null);
+  let read = 0;
   try {
     for (let k = 0; k < ranges.length; k++) {
       const result = await nextRange;
@@ -328,6 +341,8 @@ export async function auditShare(
           throw new Error('audit query returned fewer columns than selected');
         // Read once: `rowCount` asks DuckDB each time.
         const rows = chunk.rowCount;
+        read += rows;
+        progress?.(read);
         for (let i = 0; i < rows; i++) {
           const number = stringAt(calleeV, i);
           const t = Number(tv.getItem(i));

@@ -3,25 +3,33 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { AuditStopped } from '../audit/stored.ts';
 import { VigieError } from '../shared/errors.ts';
-import { auditStoredShare, type WorkerData, type WorkerReply } from './stored-audit.ts';
+import { auditStoredShare, type WorkerData, type WorkerMessage } from './stored-audit.ts';
 
 const { job, share, stop } = workerData as WorkerData;
-let reply: WorkerReply;
+/** Rows between two progress messages: a message every ~50 chunks, not every one. */
+const PROGRESS_STEP = 100_000;
+let posted = 0;
+const progress = (rows: number) => {
+  if (rows - posted < PROGRESS_STEP) return;
+  posted = rows;
+  parentPort?.postMessage({ kind: 'progress', rows } satisfies WorkerMessage);
+};
+let reply: WorkerMessage;
 let transfer: ArrayBuffer[] = [];
 try {
-  const findings = await auditStoredShare(job, share, () => Atomics.load(stop, 0) === 1);
-  const posted = findings.parts();
-  reply = { ok: true, parts: posted.parts };
-  transfer = posted.transfer;
+  const findings = await auditStoredShare(job, share, () => Atomics.load(stop, 0) === 1, progress);
+  const parts = findings.parts();
+  reply = { kind: 'done', parts: parts.parts };
+  transfer = parts.transfer;
 } catch (error) {
   // Rethrown by the main thread as a VigieError of the same code (an unknown one is internal).
   reply =
     error instanceof AuditStopped
-      ? { ok: false, stopped: true }
+      ? { kind: 'stopped' }
       : error instanceof VigieError
-        ? { ok: false, code: error.code, message: error.message }
+        ? { kind: 'failed', code: error.code, message: error.message }
         : {
-            ok: false,
+            kind: 'failed',
             code: 'INTERNAL',
             message: error instanceof Error ? (error.stack ?? error.message) : String(error),
           };

@@ -138,6 +138,19 @@ describe('vigie audit on worker threads', () => {
     expect(json(merged.findings, merged.order)).toBe(json(one.findings, one.order));
   }, 60_000);
 
+  it('tells its progress: rows read of the calls to audit and their history, up to all of them', async () => {
+    for (const threads of [1, 2]) {
+      const seen: [number, number][] = [];
+      await auditStoredInThreads(job(), threads, (read, total) => seen.push([read, total]));
+      // Every outbound call is read once (inbound calls are no one's history).
+      const outbound = CALLS - CALLS / 50;
+      expect(seen.at(-1)).toEqual([outbound, outbound]);
+      for (let i = 1; i < seen.length; i++)
+        expect(seen[i]?.[0]).toBeGreaterThanOrEqual(seen[i - 1]?.[0] ?? 0);
+      if (threads === 1) expect(seen.length).toBeGreaterThan(2);
+    }
+  }, 60_000);
+
   it('applies the filter in every thread', async () => {
     const filter = { from: new Date('2026-08-01T00:00:00Z'), client: 'client1', provider: 'prov2' };
     const one = await auditStoredInThreads(job(filter), 1);

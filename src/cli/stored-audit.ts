@@ -8,6 +8,7 @@ import {
   AuditStopped,
   auditShare,
   countCalls,
+  historyRows,
   type StoredAuditFilter,
   type StoredFindings,
 } from '../audit/stored.ts';
@@ -29,11 +30,18 @@ export interface StoredAuditJob {
   readonly filter: StoredAuditFilter;
 }
 
-/** What a worker posts back: its findings, or what went wrong (a VigieError keeps its code). */
-export type WorkerReply =
-  | { readonly ok: true; readonly parts: FindingsParts }
-  | { readonly ok: false; readonly stopped: true }
-  | { readonly ok: false; readonly stopped?: false; readonly code: VigieErrorCode; readonly message: string };
+/**
+ * What a worker posts: how many rows it has read now and then, then its findings, or that it stopped
+ * when told to, or what went wrong (a VigieError keeps its code).
+ */
+export type WorkerMessage =
+  | { readonly kind: 'progress'; readonly rows: number }
+  | { readonly kind: 'done'; readonly parts: FindingsParts }
+  | { readonly kind: 'stopped' }
+  | { readonly kind: 'failed'; readonly code: VigieErrorCode; readonly message: string };
+
+/** How far an audit is: rows read (calls and their history) of how many. */
+export type AuditProgress = (read: number, total: number) => void;
 
 /**
  * Audits the callees of `share`. Each share opens the database (read-only) on its own: a DuckDB
@@ -43,6 +51,7 @@ export async function auditStoredShare(
   job: StoredAuditJob,
   share: Share,
   stop?: () => boolean,
+  progress?: (rows: number) => void,
 ): Promise<Findings> {
   // date-holidays, for years the generated table does not cover (the main thread loads it too).
   await registerHolidayLibrary();
@@ -61,7 +70,7 @@ export async function auditStoredShare(
       await loadStoredRegistry(store, undefined, ['consultations', 'assignments', 'campaigns']),
     );
     const facts = { ...lawFacts(job.env, index, false), streamRegistry: true };
-    return await auditShare(store, facts, job.rules, job.filter, share, stop);
+    return await auditShare(store, facts, job.rules, job.filter, share, stop, progress);
   } finally {
     store.close();
   }
@@ -111,17 +120,21 @@ export interface WorkerData {
   readonly stop: Int32Array;
 }
 
-/** Runs one worker to its result. */
-function runWorker(data: WorkerData): Promise<FindingsParts> {
+/** Runs one worker to its result; `rows` hears how many rows it has read. */
+function runWorker(data: WorkerData, rows: (read: number) => void): Promise<FindingsParts> {
   return new Promise((resolve, reject) => {
     const worker = startWorker(data);
     const { share } = data;
     let settled = false;
-    worker.once('message', (reply: WorkerReply) => {
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.kind === 'progress') {
+        rows(message.rows);
+        return;
+      }
       settled = true;
-      if (reply.ok) resolve(reply.parts);
-      else if (reply.stopped === true) reject(new AuditStopped());
-      else reject(new VigieError(reply.code, reply.message));
+      if (message.kind === 'done') resolve(message.parts);
+      else if (message.kind === 'stopped') reject(new AuditStopped());
+      else reject(new VigieError(message.code, message.message));
     });
     worker.once('error', (error) => {
       settled = true;
@@ -138,24 +151,37 @@ function runWorker(data: WorkerData): Promise<FindingsParts> {
  * ranges (`threads` 1: on this thread). The findings are those of `auditStoredFindings`, in its order:
  * each callee's calls are all in one share, and the order is made over the merged findings.
  */
-export async function auditStoredInThreads(job: StoredAuditJob, threads: number): Promise<StoredFindings> {
+export async function auditStoredInThreads(
+  job: StoredAuditJob,
+  threads: number,
+  progress?: AuditProgress,
+): Promise<StoredFindings> {
   // Opened here first: a missing or unreadable database is reported once, as the user's error.
   const { openStore } = await import('../store/store.ts');
   const store = await openStore({ path: job.db, readOnly: true });
   // Counted meanwhile, for the per-1,000 summary; awaited before the store closes, whatever happens.
   const counted = countCalls(store, job.filter);
   counted.catch(() => undefined);
+  let total = 0;
   let audit: { readonly findings: Findings; readonly order: Uint32Array };
   try {
+    if (progress !== undefined) total = await historyRows(store, job.filter, job.rules);
     if (threads <= 1) {
-      const findings = await auditStoredShare(job, WHOLE);
+      const findings = await auditStoredShare(job, WHOLE, undefined, (read) => progress?.(read, total));
       audit = { findings, order: findings.order() };
     } else {
       // No more workers than ranges of callees to share out.
       const count = Math.min(threads, HASH_RANGES);
       const stop = new Int32Array(new SharedArrayBuffer(4));
+      const read = new Array<number>(count).fill(0);
       const running = Array.from({ length: count }, (_, index) =>
-        runWorker({ job, share: { index, count }, stop }),
+        runWorker({ job, share: { index, count }, stop }, (rows) => {
+          read[index] = rows;
+          progress?.(
+            read.reduce((sum, n) => sum + n, 0),
+            total,
+          );
+        }),
       );
       // One worker failed: the others are told to stop (not terminated: DuckDB may be working for
       // them), and are waited for before the error is reported.
@@ -176,6 +202,8 @@ export async function auditStoredInThreads(job: StoredAuditJob, threads: number)
     store.close();
   }
   const callsByProvider = await counted;
+  // Every row read: the last rows of each share come after its last progress message.
+  if (total > 0) progress?.(total, total);
   let calls = 0;
   for (const n of callsByProvider.values()) calls += n;
   return { ...audit, calls, callsByProvider };

@@ -7,6 +7,11 @@ export interface Environment {
   readonly cwd: string;
   /** Whether standard output is a terminal (progress bars, tables) or a pipe (one line per file). */
   readonly interactive: boolean;
+  /**
+   * Whether standard error is a terminal (and not CI): long work draws its progress bar there, even
+   * when standard output goes to a file (`vigie audit --format json > findings.json`).
+   */
+  readonly progress?: boolean;
   /** Where `vigie numbering update` keeps a newer ARCEP copy: `VIGIE_NUMBERING_DIR`, else ~/.vigie/numbering. */
   readonly numberingDir?: string;
 }
@@ -17,6 +22,7 @@ export function readEnvironment(): Environment {
     defaultDb: process.env.VIGIE_DB ?? join(cwd, '.vigie', 'vigie.duckdb'),
     cwd,
     interactive: Boolean(process.stdout.isTTY) && process.env.CI === undefined,
+    progress: Boolean(process.stderr.isTTY) && process.env.CI === undefined,
     ...(process.env.VIGIE_NUMBERING_DIR ? { numberingDir: process.env.VIGIE_NUMBERING_DIR } : {}),
   };
 }

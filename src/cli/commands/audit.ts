@@ -368,7 +368,17 @@ async function auditStore(ctx: CliContext, flags: AuditFlags, rules: RuleSet): P
   if (!hasRegistryFlags(flags)) {
     // The stored registry: each worker thread audits its share of the callees.
     const { auditStoredInThreads } = await import('../stored-audit.ts');
-    const audit = await auditStoredInThreads({ db: flags.db, env: ctx.env, rules, filter }, threads);
+    const bar = ctx.env.progress === true ? await auditBar() : undefined;
+    let audit: StoredFindings;
+    try {
+      audit = await auditStoredInThreads(
+        { db: flags.db, env: ctx.env, rules, filter },
+        threads,
+        bar === undefined ? undefined : (read, total) => bar.update(read, total),
+      );
+    } finally {
+      bar?.stop();
+    }
     printStoredFindings(ctx, flags.format, audit);
     return;
   }
@@ -385,6 +395,27 @@ async function auditStore(ctx: CliContext, flags: AuditFlags, rules: RuleSet): P
     store.close();
   }
   if (files.errors.length > 0) ctx.setExitCode(3);
+}
+
+/** A progress bar on standard error: rows read of the calls and their history. */
+async function auditBar(): Promise<{ update(read: number, total: number): void; stop(): void }> {
+  const { SingleBar } = await import('cli-progress');
+  const bar = new SingleBar({
+    format: 'audit [{bar}] {percentage}% | {read} appels lus sur {all} | ETA {eta_formatted}',
+    hideCursor: true,
+    stream: process.stderr,
+  });
+  let started = false;
+  return {
+    update(read, total) {
+      if (!started) bar.start(total, 0, { read: count(0), all: count(total) });
+      started = true;
+      bar.update(read, { read: count(read), all: count(total) });
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
 }
 
 function printStoredFindings(ctx: CliContext, format: string, audit: StoredFindings): void {
