@@ -15,8 +15,9 @@ export function quoteOrNull(s: string | null): string {
 
 /**
  * `JSON.stringify(v)` of a violation, byte for byte (same keys in the same order), by concatenation;
- * with `callId`, that of `{ ...v, callId }`.
+ * with `callId`, that of `{ ...v, callId }`. The rule id, the severity, the IANA zone and the two ISO
+ * times are Vigie's own ASCII (letters, digits, `._:+-/`): written as they are, without a test.
  */
 export function violationJson(v: Violation, callId: string = v.callId): string {
-  return `{"rule":${quote(v.rule)},"callId":${quote(callId)},"caller":${quote(v.caller)},"callee":${quote(v.callee)},"startedAt":${quote(v.startedAt)},"localTime":${quote(v.localTime)},"timeZone":${quote(v.timeZone)},"provider":${quote(v.provider)},"client":${quoteOrNull(v.client)},"campaign":${quoteOrNull(v.campaign)},"severity":${quote(v.severity)},"explanation":${quote(v.explanation)}}`;
+  return `{"rule":"${v.rule}","callId":${quote(callId)},"caller":${quote(v.caller)},"callee":${quote(v.callee)},"startedAt":"${v.startedAt}","localTime":"${v.localTime}","timeZone":"${v.timeZone}","provider":${quote(v.provider)},"client":${quoteOrNull(v.client)},"campaign":${quoteOrNull(v.campaign)},"severity":"${v.severity}","explanation":${quote(v.explanation)}}`;
 }
