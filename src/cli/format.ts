@@ -7,12 +7,20 @@ function isFigure(cell: string): boolean {
 export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   // A loop, not Math.max(...): an audit's table has millions of rows, more than a call's arguments.
   const widths = headers.map((h, i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), h.length));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => (isFigure(c) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  return [...tableHead(headers, widths), ...rows.map((row) => tableLine(row, widths))].join('\n');
+}
+
+/** The header and rule lines of a table whose columns are `widths` wide (see `renderTable`). */
+export function tableHead(headers: readonly string[], widths: readonly number[]): [string, string] {
+  return [tableLine(headers, widths), widths.map((w) => '-'.repeat(w)).join('  ')];
+}
+
+/** One line of a table whose columns are `widths` wide: figures right-aligned, text left. */
+export function tableLine(cells: readonly string[], widths: readonly number[]): string {
+  return cells
+    .map((c, i) => (isFigure(c) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
+    .join('  ')
+    .trimEnd();
 }
 
 /** RFC 4180 CSV with a header row; formulas are neutralised so that Excel does not run them. */

@@ -30,7 +30,7 @@ import {
   type RegistryFlags,
   registerHolidayLibrary,
 } from './law-options.ts';
-import { count, renderCsv, renderTable } from '../format.ts';
+import { count, renderCsv, renderTable, tableHead, tableLine } from '../format.ts';
 
 const OUTCOME_SYNONYMS: Record<string, Outcome> = {
   'no-answer': 'no_answer',
@@ -200,76 +200,100 @@ export function countCalls(calls: readonly CallRecord[]): CallCounts {
 }
 
 /** The table of violations, then the summary: violations per rule and per provider, per 1,000 calls. */
+/**
+ * The violations an audit prints, in order, one at a time: an array, or stored findings read back
+ * from their JSON one by one (millions of them never all exist as objects at once).
+ */
+export interface ViolationList {
+  readonly length: number;
+  at(k: number): Violation;
+}
+
+function listOf(violations: readonly Violation[]): ViolationList {
+  return {
+    length: violations.length,
+    at: (k) => {
+      const v = violations[k];
+      if (v === undefined) throw new RangeError(`no violation ${k} of ${violations.length}`);
+      return v;
+    },
+  };
+}
+
+const TABLE_HEADERS = [
+  'local time',
+  'rule',
+  'severity',
+  'provider',
+  'client',
+  'caller',
+  'callee',
+  'explanation',
+];
+
+function tableRow(v: Violation): string[] {
+  return [v.localTime, v.rule, v.severity, v.provider, v.client ?? '', v.caller, v.callee, v.explanation];
+}
+
 export function renderAuditTable(violations: readonly Violation[], counts: CallCounts): string {
-  const lines: string[] = [];
-  if (violations.length > 0) {
-    lines.push(
-      renderTable(
-        ['local time', 'rule', 'severity', 'provider', 'client', 'caller', 'callee', 'explanation'],
-        violations.map((v) => [
-          v.localTime,
-          v.rule,
-          v.severity,
-          v.provider,
-          v.client ?? '',
-          v.caller,
-          v.callee,
-          v.explanation,
-        ]),
-      ),
-      '',
-    );
-  }
+  return [...auditTableLines(listOf(violations), counts)].join('\n');
+}
+
+/**
+ * The audit's table line by line: the findings (read twice: for the columns' widths and the
+ * summaries, then for the lines), then the totals, the findings per rule and per provider.
+ */
+export function* auditTableLines(violations: ViolationList, counts: CallCounts): Generator<string> {
+  const widths = TABLE_HEADERS.map((h) => h.length);
   const byRule = new Map<string, { violation: number; warning: number }>();
-  for (const v of violations) {
-    const entry = byRule.get(v.rule) ?? { violation: 0, warning: 0 };
-    entry[v.severity] += 1;
-    byRule.set(v.rule, entry);
-  }
-  const total = counts.total;
-  lines.push(
-    `${count(total)} calls, ${count(violations.length)} findings / ${count(total)} appels, ${count(violations.length)} constats`,
-  );
-  if (byRule.size > 0) {
-    lines.push(
-      '',
-      renderTable(
-        ['rule', 'severity', 'findings', 'per 1,000 calls'],
-        [...byRule.entries()]
-          .sort(([a], [b]) => (a < b ? -1 : 1))
-          .map(([rule, n]) => [
-            rule,
-            n.violation > 0 ? 'violation' : 'warning',
-            count(n.violation + n.warning),
-            perThousand(n.violation + n.warning, total),
-          ]),
-      ),
-    );
-  }
   const providers = new Map<string, { calls: number; findings: number }>();
   for (const [provider, n] of counts.byProvider) providers.set(provider, { calls: n, findings: 0 });
-  for (const v of violations) {
-    const entry = providers.get(v.provider) ?? { calls: 0, findings: 0 };
-    entry.findings += 1;
-    providers.set(v.provider, entry);
+  for (let k = 0; k < violations.length; k++) {
+    const v = violations.at(k);
+    const row = tableRow(v);
+    for (let c = 0; c < row.length; c++) widths[c] = Math.max(widths[c] ?? 0, (row[c] ?? '').length);
+    const rule = byRule.get(v.rule) ?? { violation: 0, warning: 0 };
+    rule[v.severity] += 1;
+    byRule.set(v.rule, rule);
+    const provider = providers.get(v.provider) ?? { calls: 0, findings: 0 };
+    provider.findings += 1;
+    providers.set(v.provider, provider);
   }
-  if (providers.size > 0) {
-    lines.push(
-      '',
-      renderTable(
-        ['provider', 'calls', 'findings', 'per 1,000 calls'],
-        [...providers.entries()]
-          .sort(([a], [b]) => (a < b ? -1 : 1))
-          .map(([provider, n]) => [
-            provider === '' ? '(none)' : provider,
-            count(n.calls),
-            count(n.findings),
-            perThousand(n.findings, n.calls),
-          ]),
-      ),
+  if (violations.length > 0) {
+    yield* tableHead(TABLE_HEADERS, widths);
+    for (let k = 0; k < violations.length; k++) yield tableLine(tableRow(violations.at(k)), widths);
+    yield '';
+  }
+  const total = counts.total;
+  yield `${count(total)} calls, ${count(violations.length)} findings / ${count(total)} appels, ${count(violations.length)} constats`;
+  if (byRule.size > 0) {
+    yield '';
+    yield renderTable(
+      ['rule', 'severity', 'findings', 'per 1,000 calls'],
+      [...byRule.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([rule, n]) => [
+          rule,
+          n.violation > 0 ? 'violation' : 'warning',
+          count(n.violation + n.warning),
+          perThousand(n.violation + n.warning, total),
+        ]),
     );
   }
-  return lines.join('\n');
+  if (providers.size > 0) {
+    yield '';
+    yield renderTable(
+      ['provider', 'calls', 'findings', 'per 1,000 calls'],
+      [...providers.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([provider, n]) => [
+          provider === '' ? '(none)' : provider,
+          count(n.calls),
+          count(n.findings),
+          perThousand(n.findings, n.calls),
+        ]),
+    );
+  }
 }
 
 interface AuditFlags extends RegistryFlags {
@@ -328,26 +352,46 @@ function printJson(ctx: CliContext, n: number, json: (i: number) => string): voi
   }
 }
 
-/** Prints in slices: millions of violations do not fit in one string (JSON stays one valid array). */
+/**
+ * Prints in pieces of about a megabyte: millions of violations do not fit in one string (JSON stays
+ * one valid array, the table one aligned table).
+ */
 function printViolations(
   ctx: CliContext,
   format: string,
-  violations: readonly Violation[],
+  violations: ViolationList,
   counts: CallCounts,
 ): void {
   const slice = 10_000;
   if (format === 'json') {
-    printJson(ctx, violations.length, (i) => {
-      const v = violations[i];
-      return v === undefined ? '' : violationJson(v);
-    });
+    printJson(ctx, violations.length, (i) => violationJson(violations.at(i)));
   } else if (format === 'csv') {
     ctx.out(renderCsv(CSV_COLUMNS, []));
     for (let i = 0; i < violations.length; i += slice) {
-      const rows = violations.slice(i, i + slice).map((v) => CSV_COLUMNS.map((c) => v[c]));
+      const rows: unknown[][] = [];
+      for (let k = i; k < Math.min(i + slice, violations.length); k++) {
+        const v = violations.at(k);
+        rows.push(CSV_COLUMNS.map((c) => v[c]));
+      }
       ctx.out(renderCsv(CSV_COLUMNS, rows).split('\n').slice(1).join('\n'));
     }
-  } else ctx.out(renderAuditTable(violations, counts));
+  } else printLines(ctx, auditTableLines(violations, counts));
+}
+
+/** Prints `lines` (each ended by a newline) through `ctx.out`, in pieces of about a megabyte. */
+function printLines(ctx: CliContext, lines: Iterable<string>): void {
+  let piece: string[] = [];
+  let size = 0;
+  for (const line of lines) {
+    piece.push(line);
+    size += line.length + 1;
+    if (size >= JSON_CHUNK) {
+      ctx.out(piece.join('\n'));
+      piece = [];
+      size = 0;
+    }
+  }
+  if (piece.length > 0) ctx.out(piece.join('\n'));
 }
 
 function hasRegistryFlags(flags: RegistryFlags): boolean {
@@ -422,8 +466,7 @@ function printStoredFindings(ctx: CliContext, format: string, audit: StoredFindi
   const { findings, order } = audit;
   if (format === 'json') findings.printJson(order, { text: ctx.out, bytes: ctx.outBytes });
   else {
-    const violations: Violation[] = [];
-    for (const i of order) violations.push(findings.at(i));
+    const violations: ViolationList = { length: order.length, at: (k) => findings.at(order[k] ?? 0) };
     printViolations(ctx, format, violations, { total: audit.calls, byProvider: audit.callsByProvider });
   }
 }
@@ -485,7 +528,7 @@ export function registerAudit(program: Command, ctx: CliContext): void {
     const rowErrors = [...registry.errors, ...read.errors];
     reportRowErrors(ctx, rowErrors);
     const violations = auditCalls(read.calls, lawFacts(ctx.env, registry.index), rules);
-    printViolations(ctx, flags.format, violations, countCalls(read.calls));
+    printViolations(ctx, flags.format, listOf(violations), countCalls(read.calls));
     if (rowErrors.length > 0) ctx.setExitCode(3);
   });
 }
