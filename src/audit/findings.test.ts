@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Violation } from '../law/evaluate.ts';
 import { compareViolations } from '../law/evaluate.ts';
 import { RULE_IDS } from '../law/rules.ts';
-import { Findings } from './findings.ts';
+import { Findings, TABLE_FIELDS } from './findings.ts';
 
 const violation = fc.record({
   rule: fc.constantFrom(...RULE_IDS),
@@ -92,6 +92,30 @@ describe('Findings', () => {
   });
 });
 
+describe('Findings.summary', () => {
+  it('holds the longest value of each table field and the findings per rule, severity and provider', () => {
+    fc.assert(
+      fc.property(fc.array(violation, { maxLength: 40 }), (samples) => {
+        const { findings, violations } = build(samples);
+        const longest = TABLE_FIELDS.map((field) =>
+          violations.reduce((n, v) => Math.max(n, (v[field] ?? '').length), 0),
+        );
+        expect(findings.summary.longest).toEqual(longest);
+        for (const rule of RULE_IDS) {
+          const n = violations.filter((v) => v.rule === rule).length;
+          expect(findings.summary.byRule.get(rule)?.violation ?? 0).toBe(n);
+        }
+        const providers = new Set(violations.map((v) => v.provider));
+        for (const provider of providers) {
+          const n = violations.filter((v) => v.provider === provider).length;
+          expect(findings.summary.byProvider.get(provider)).toBe(n);
+        }
+        expect(findings.summary.byProvider.size).toBe(providers.size);
+      }),
+    );
+  });
+});
+
 describe('Findings.merge', () => {
   it('merges the parts of several findings (as workers post them) into the same findings', () => {
     fc.assert(
@@ -116,6 +140,7 @@ describe('Findings.merge', () => {
           return Buffer.concat(pieces).toString('utf8');
         };
         expect(print(merged)).toBe(print(whole));
+        expect(merged.summary).toEqual(whole.summary);
       }),
     );
   });

@@ -13,6 +13,33 @@ function grown(array: Uint32Array, size: number): Uint32Array<ArrayBuffer> {
   return copy;
 }
 
+/** The fields of a finding that a table shows, in its columns' order. */
+export const TABLE_FIELDS = [
+  'localTime',
+  'rule',
+  'severity',
+  'provider',
+  'client',
+  'caller',
+  'callee',
+  'explanation',
+] as const satisfies readonly (keyof Violation)[];
+
+/**
+ * What a table of findings needs before its first line, gathered as they are added: the longest
+ * value of each of its fields (in UTF-16 units, as `padEnd` counts; null as ''), and the findings
+ * per rule and severity and per provider.
+ */
+export interface FindingsSummary {
+  readonly longest: number[];
+  readonly byRule: Map<RuleId, { violation: number; warning: number }>;
+  readonly byProvider: Map<string, number>;
+}
+
+function emptySummary(): FindingsSummary {
+  return { longest: TABLE_FIELDS.map(() => 0), byRule: new Map(), byProvider: new Map() };
+}
+
 /**
  * Findings as plain data that a worker thread posts to the main thread: its typed arrays and blocks
  * are transferred (moved, not copied), the strings cloned.
@@ -29,6 +56,7 @@ export interface FindingsParts {
   readonly rule: readonly RuleId[];
   /** The indices of these findings in `order()` order, sorted where they were found. */
   readonly order: Uint32Array;
+  readonly summary: FindingsSummary;
 }
 
 /**
@@ -50,9 +78,14 @@ export class Findings {
   readonly #provider: string[] = [];
   readonly #callId: string[] = [];
   readonly #rule: RuleId[] = [];
+  readonly #summary: FindingsSummary = emptySummary();
 
   get length(): number {
     return this.#length;
+  }
+
+  get summary(): FindingsSummary {
+    return this.#summary;
   }
 
   /**
@@ -77,6 +110,7 @@ export class Findings {
       callId: this.#callId,
       rule: this.#rule,
       order,
+      summary: this.#summary,
     };
     const transfer = new Set<ArrayBuffer>();
     for (const array of [...blocks, this.#times, this.#blockOf, this.#start, this.#end, order]) {
@@ -109,6 +143,18 @@ export class Findings {
         merged.#rule.push(part.rule[i] ?? 'hours.window');
       }
       merged.#length += part.length;
+      const summary = merged.#summary;
+      part.summary.longest.forEach((n, f) => {
+        summary.longest[f] = Math.max(summary.longest[f] ?? 0, n);
+      });
+      for (const [rule, n] of part.summary.byRule) {
+        const entry = summary.byRule.get(rule) ?? { violation: 0, warning: 0 };
+        entry.violation += n.violation;
+        entry.warning += n.warning;
+        summary.byRule.set(rule, entry);
+      }
+      for (const [provider, n] of part.summary.byProvider)
+        summary.byProvider.set(provider, (summary.byProvider.get(provider) ?? 0) + n);
     }
     // Nothing more is added to merged findings: a full block keeps `add` from writing into them.
     merged.#buf = Buffer.alloc(0);
@@ -180,6 +226,23 @@ export class Findings {
     this.#rule.push(v.rule);
     this.#off += this.#buf.write(json, this.#off, 'utf8');
     this.#end[i] = this.#off;
+    this.#summarise(v);
+  }
+
+  #summarise(v: Violation): void {
+    const { longest, byRule, byProvider } = this.#summary;
+    for (let f = 0; f < TABLE_FIELDS.length; f++) {
+      const field = TABLE_FIELDS[f] ?? 'rule';
+      const length = v[field]?.length ?? 0;
+      if (length > (longest[f] ?? 0)) longest[f] = length;
+    }
+    let rule = byRule.get(v.rule);
+    if (rule === undefined) {
+      rule = { violation: 0, warning: 0 };
+      byRule.set(v.rule, rule);
+    }
+    rule[v.severity] += 1;
+    byProvider.set(v.provider, (byProvider.get(v.provider) ?? 0) + 1);
   }
 
   /**

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { type Command, Option } from 'commander';
 import { violationJson } from '../../audit/json.ts';
+import { type FindingsSummary, TABLE_FIELDS } from '../../audit/findings.ts';
 import { auditStoredFindings, type StoredFindings } from '../../audit/stored.ts';
 import { auditCalls, type Violation } from '../../law/evaluate.ts';
 import type { RuleSet } from '../../law/rules.ts';
@@ -207,6 +208,8 @@ export function countCalls(calls: readonly CallRecord[]): CallCounts {
 export interface ViolationList {
   readonly length: number;
   at(k: number): Violation;
+  /** Gathered as the findings were found: the table then reads them once, not twice. */
+  readonly summary?: FindingsSummary;
 }
 
 function listOf(violations: readonly Violation[]): ViolationList {
@@ -232,7 +235,27 @@ const TABLE_HEADERS = [
 ];
 
 function tableRow(v: Violation): string[] {
-  return [v.localTime, v.rule, v.severity, v.provider, v.client ?? '', v.caller, v.callee, v.explanation];
+  return TABLE_FIELDS.map((field) => v[field] ?? '');
+}
+
+/** The summary of `violations`, read through once. */
+function summaryOf(violations: ViolationList): FindingsSummary {
+  const summary: FindingsSummary = {
+    longest: TABLE_FIELDS.map(() => 0),
+    byRule: new Map(),
+    byProvider: new Map(),
+  };
+  for (let k = 0; k < violations.length; k++) {
+    const v = violations.at(k);
+    const row = tableRow(v);
+    for (let c = 0; c < row.length; c++)
+      summary.longest[c] = Math.max(summary.longest[c] ?? 0, (row[c] ?? '').length);
+    const rule = summary.byRule.get(v.rule) ?? { violation: 0, warning: 0 };
+    rule[v.severity] += 1;
+    summary.byRule.set(v.rule, rule);
+    summary.byProvider.set(v.provider, (summary.byProvider.get(v.provider) ?? 0) + 1);
+  }
+  return summary;
 }
 
 export function renderAuditTable(violations: readonly Violation[], counts: CallCounts): string {
@@ -244,20 +267,14 @@ export function renderAuditTable(violations: readonly Violation[], counts: CallC
  * summaries, then for the lines), then the totals, the findings per rule and per provider.
  */
 export function* auditTableLines(violations: ViolationList, counts: CallCounts): Generator<string> {
-  const widths = TABLE_HEADERS.map((h) => h.length);
-  const byRule = new Map<string, { violation: number; warning: number }>();
+  const { longest, byRule, byProvider } = violations.summary ?? summaryOf(violations);
+  const widths = TABLE_HEADERS.map((h, c) => Math.max(h.length, longest[c] ?? 0));
   const providers = new Map<string, { calls: number; findings: number }>();
   for (const [provider, n] of counts.byProvider) providers.set(provider, { calls: n, findings: 0 });
-  for (let k = 0; k < violations.length; k++) {
-    const v = violations.at(k);
-    const row = tableRow(v);
-    for (let c = 0; c < row.length; c++) widths[c] = Math.max(widths[c] ?? 0, (row[c] ?? '').length);
-    const rule = byRule.get(v.rule) ?? { violation: 0, warning: 0 };
-    rule[v.severity] += 1;
-    byRule.set(v.rule, rule);
-    const provider = providers.get(v.provider) ?? { calls: 0, findings: 0 };
-    provider.findings += 1;
-    providers.set(v.provider, provider);
+  for (const [provider, n] of byProvider) {
+    const entry = providers.get(provider) ?? { calls: 0, findings: 0 };
+    entry.findings += n;
+    providers.set(provider, entry);
   }
   if (violations.length > 0) {
     yield* tableHead(TABLE_HEADERS, widths);
@@ -466,7 +483,11 @@ function printStoredFindings(ctx: CliContext, format: string, audit: StoredFindi
   const { findings, order } = audit;
   if (format === 'json') findings.printJson(order, { text: ctx.out, bytes: ctx.outBytes });
   else {
-    const violations: ViolationList = { length: order.length, at: (k) => findings.at(order[k] ?? 0) };
+    const violations: ViolationList = {
+      length: order.length,
+      at: (k) => findings.at(order[k] ?? 0),
+      summary: findings.summary,
+    };
     printViolations(ctx, format, violations, { total: audit.calls, byProvider: audit.callsByProvider });
   }
 }
