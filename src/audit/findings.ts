@@ -41,6 +41,29 @@ function emptySummary(): FindingsSummary {
 }
 
 /**
+ * How findings are kept and printed: each one's text (`encode`, one line), and what surrounds them
+ * (`frame`: the output is `open` + the findings joined by `separator` + `close` + a newline, or
+ * `empty` + a newline when there are none; `separator` ends with a newline).
+ */
+export interface FindingsFormat {
+  readonly name: string;
+  encode(v: Violation, callId: string): string;
+  readonly frame: {
+    readonly open: string;
+    readonly separator: string;
+    readonly close: string;
+    readonly empty: string;
+  };
+}
+
+/** One JSON array, one finding a line: the bytes of `JSON.stringify` of each violation. */
+export const JSON_FINDINGS: FindingsFormat = {
+  name: 'json',
+  encode: violationJson,
+  frame: { open: '[', separator: ',\n', close: ']', empty: '[]' },
+};
+
+/**
  * Findings as plain data that a worker thread posts to the main thread: its typed arrays and blocks
  * are transferred (moved, not copied), the strings cloned.
  */
@@ -67,6 +90,7 @@ export interface FindingsParts {
  * chasing a dozen strings scattered over the heap.
  */
 export class Findings {
+  readonly #format: FindingsFormat;
   readonly #blocks: Buffer[] = [Buffer.allocUnsafe(BLOCK)];
   #buf: Buffer = this.#blocks[0] ?? Buffer.allocUnsafe(BLOCK);
   #off = 0;
@@ -79,6 +103,10 @@ export class Findings {
   readonly #callId: string[] = [];
   readonly #rule: RuleId[] = [];
   readonly #summary: FindingsSummary = emptySummary();
+
+  constructor(format: FindingsFormat = JSON_FINDINGS) {
+    this.#format = format;
+  }
 
   get length(): number {
     return this.#length;
@@ -119,9 +147,15 @@ export class Findings {
     return { parts, transfer: [...transfer] };
   }
 
-  /** The findings of several parts (of workers), as one, with their order (the parts' orders merged). */
-  static merge(all: readonly FindingsParts[]): { readonly findings: Findings; readonly order: Uint32Array } {
-    const merged = new Findings();
+  /**
+   * The findings of several parts (of workers, each kept in `format`), as one, with their order (the
+   * parts' orders merged).
+   */
+  static merge(
+    all: readonly FindingsParts[],
+    format: FindingsFormat = JSON_FINDINGS,
+  ): { readonly findings: Findings; readonly order: Uint32Array } {
+    const merged = new Findings(format);
     const total = all.reduce((sum, p) => sum + p.length, 0);
     merged.#blocks.length = 0;
     merged.#times = new Float64Array(Math.max(total, 1));
@@ -208,7 +242,7 @@ export class Findings {
   add(v: Violation, callId: string, t: number): void {
     if (this.#length === this.#times.length) this.#grow();
     // One string a finding, written at once: cheaper than a write a field.
-    const json = violationJson(v, callId);
+    const json = this.#format.encode(v, callId);
     // At most 3 bytes of UTF-8 a UTF-16 unit.
     const bound = 3 * json.length;
     if (this.#off + bound > this.#buf.length) {
@@ -270,8 +304,9 @@ export class Findings {
     return ra < rb ? -1 : ra > rb ? 1 : 0;
   }
 
-  /** The JSON of finding `i`, as `JSON.stringify` writes its violation. */
+  /** The JSON of finding `i`, as `JSON.stringify` writes its violation (findings kept as JSON). */
   json(i: number): string {
+    if (this.#format.name !== 'json') throw new Error(`findings kept as ${this.#format.name}, not JSON`);
     const block = this.#blocks[this.#blockOf[i] ?? 0];
     return block === undefined ? '' : block.toString('utf8', this.#start[i] ?? 0, this.#end[i] ?? 0);
   }
@@ -283,35 +318,44 @@ export class Findings {
   }
 
   /**
-   * Prints the findings in `order` as one JSON array, one finding a line (`[` + the findings joined by
-   * `,\n` + `]` + a newline), in pieces of about a megabyte: as bytes through `sink.bytes` when given
-   * (copied from the blocks, never decoded), else as text through `sink.text`, which ends each piece
-   * with a newline.
+   * Prints the findings in `order` in this object's format (`frame.open` + the findings joined by
+   * `frame.separator` + `frame.close` + a newline; for JSON one array, one finding a line), in pieces
+   * of about a megabyte: as bytes through `sink.bytes` when given (copied from the blocks, never
+   * decoded), else as text through `sink.text`, which ends each piece with a newline.
    */
-  printJson(
+  print(
     order: Uint32Array,
     sink: {
       readonly text: (text: string) => void;
       readonly bytes?: ((bytes: Uint8Array) => void) | undefined;
     },
   ): void {
+    const { frame } = this.#format;
     const bytes = sink.bytes;
     if (order.length === 0) {
-      if (bytes === undefined) sink.text('[]');
-      else bytes(Buffer.from('[]\n'));
+      if (bytes === undefined) sink.text(frame.empty);
+      else bytes(Buffer.from(`${frame.empty}\n`));
       return;
     }
+    const separator = Buffer.from(frame.separator);
+    const close = Buffer.from(`${frame.close}\n`);
+    const tail = Math.max(separator.length, close.length);
     let chunk = Buffer.allocUnsafe(OUT_CHUNK * 2);
-    chunk[0] = 0x5b;
-    let off = 1;
-    /** Writes the chunk up to `off` and its last byte (`,` or `]`), then starts a new one. */
-    const flush = (last: number) => {
-      chunk[off] = last;
-      if (bytes === undefined) sink.text(chunk.toString('utf8', 0, off + 1));
+    let off = chunk.write(frame.open, 0, 'utf8');
+    const room = (n: number) => {
+      if (off + n <= chunk.length) return;
+      const grown = Buffer.allocUnsafe((off + n) * 2);
+      chunk.copy(grown, 0, 0, off);
+      chunk = grown;
+    };
+    /** Writes the chunk and `end` (the separator, or the close), then starts a new one. */
+    const flush = (end: Buffer) => {
+      off += end.copy(chunk, off);
+      // As text, without the newline that ends `end`: `sink.text` adds it.
+      if (bytes === undefined) sink.text(chunk.toString('utf8', 0, off - 1));
       else {
-        chunk[off + 1] = 0x0a;
+        bytes(chunk.subarray(0, off));
         // A new chunk each time: a stream may still hold the one it was given.
-        bytes(chunk.subarray(0, off + 2));
         chunk = Buffer.allocUnsafe(OUT_CHUNK * 2);
       }
       off = 0;
@@ -321,19 +365,23 @@ export class Findings {
       const block = this.#blocks[this.#blockOf[i] ?? 0];
       const start = this.#start[i] ?? 0;
       const end = this.#end[i] ?? 0;
-      if (off + (end - start) + 2 > chunk.length) {
-        const grown = Buffer.allocUnsafe((off + (end - start) + 2) * 2);
-        chunk.copy(grown, 0, 0, off);
-        chunk = grown;
-      }
+      room(end - start + tail);
       if (block !== undefined) off += block.copy(chunk, off, start, end);
-      if (k === order.length - 1) flush(0x5d);
-      else if (off >= OUT_CHUNK) flush(0x2c);
-      else {
-        chunk[off] = 0x2c;
-        chunk[off + 1] = 0x0a;
-        off += 2;
-      }
+      if (k === order.length - 1) flush(close);
+      else if (off >= OUT_CHUNK) flush(separator);
+      else off += separator.copy(chunk, off);
     }
+  }
+
+  /** `print` of findings kept as JSON: one array, one finding a line. */
+  printJson(
+    order: Uint32Array,
+    sink: {
+      readonly text: (text: string) => void;
+      readonly bytes?: ((bytes: Uint8Array) => void) | undefined;
+    },
+  ): void {
+    if (this.#format.name !== 'json') throw new Error(`findings kept as ${this.#format.name}, not JSON`);
+    this.print(order, sink);
   }
 }

@@ -13,7 +13,7 @@ import { numberKeySql, numberRangeSql, rangesOf, type Share, WHOLE } from '../re
 import { CalleeRegistry, NO_NUMBER_ROWS, type NumberRows } from '../registry/registry-index.ts';
 import type { NUMBER_KINDS, NumberCursor } from '../registry/store.ts';
 import type { Store } from '../store/store.ts';
-import { Findings } from './findings.ts';
+import { Findings, type FindingsFormat, JSON_FINDINGS } from './findings.ts';
 
 /** Which stored calls to report on. History outside the filter still counts (frequency, refusals). */
 export interface StoredAuditFilter {
@@ -229,7 +229,7 @@ export async function auditStoredFindings(
   rules: RuleSet,
   filter: StoredAuditFilter = {},
 ): Promise<StoredFindings> {
-  const findings = await auditShare(store, auditFacts, rules, filter, WHOLE);
+  const findings = await auditShare(store, auditFacts, rules, filter);
   const order = findings.order();
   const callsByProvider = await countCalls(store, filter);
   let calls = 0;
@@ -237,22 +237,31 @@ export async function auditStoredFindings(
   return { findings, order, calls, callsByProvider };
 }
 
+/** Which callees a share audits, and how it reports. */
+export interface ShareOptions {
+  /** Its share of the callees' ranges (default: all of them). */
+  readonly share?: Share;
+  /** Asked between chunks: true stops the share (AuditStopped). */
+  readonly stop?: () => boolean;
+  /** Told after each chunk how many rows (those `historyRows` counts) the share has read so far. */
+  readonly progress?: (rows: number) => void;
+  /** How the findings are kept (default JSON). */
+  readonly format?: FindingsFormat;
+}
+
 /**
  * The findings among the stored calls to the callees of `share`'s ranges (all of them for WHOLE), in
  * the order found. The calls are streamed from DuckDB grouped by callee, one range of callees after
  * the other, in time order within each callee, so that only the current callee's recent calls are
- * held: memory stays bounded whatever the number of calls. `stop` is asked between chunks: when it
- * says so, the share throws AuditStopped once DuckDB has finished what it was asked. `progress` is
- * told after each chunk how many rows (those `historyRows` counts) the share has read so far.
+ * held: memory stays bounded whatever the number of calls. When `stop` says so, the share throws
+ * AuditStopped once DuckDB has finished what it was asked.
  */
 export async function auditShare(
   store: Store,
   auditFacts: AuditFacts,
   rules: RuleSet,
   filter: StoredAuditFilter,
-  share: Share,
-  stop: () => boolean = () => false,
-  progress?: (rows: number) => void,
+  { share = WHOLE, stop = () => false, progress, format = JSON_FINDINGS }: ShareOptions = {},
 ): Promise<Findings> {
   const windowDays = rules['frequency.30d'].params.windowDays;
   const keepMs = (windowDays + 2) * DAY_MS;
@@ -266,7 +275,7 @@ export async function auditShare(
   const purposes = (dicts.get('purpose') ?? []).map(purposeOf);
   const where = historyWhere(filter, windowDays + 2);
   const ranges = rangesOf(share);
-  const findings = new Findings();
+  const findings = new Findings(format);
   // More shares than ranges: this one has none.
   if (ranges.length === 0) return findings;
   // A second connection, with its own copies of the dictionaries, sorts every other range: DuckDB

@@ -25,17 +25,15 @@ export function tableLine(cells: readonly string[], widths: readonly number[]): 
 
 /** RFC 4180 CSV with a header row; formulas are neutralised so that Excel does not run them. */
 export function renderCsv(headers: readonly string[], rows: readonly (readonly unknown[])[]): string {
-  const cell = (value: unknown) => {
-    let text =
-      value === null || value === undefined
-        ? ''
-        : value instanceof Date
-          ? value.toISOString()
-          : String(value);
-    if (/^[=+\-@]/.test(text) && !/^[+-]?\d/.test(text)) text = `'${text}`;
-    return /[",\n\r;]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-  };
-  return [headers.map(cell).join(','), ...rows.map((r) => r.map(cell).join(','))].join('\n');
+  return [headers.map(csvCell).join(','), ...rows.map((r) => r.map(csvCell).join(','))].join('\n');
+}
+
+/** One cell of `renderCsv`: quoted when it must be, a formula neutralised by a leading `'`. */
+export function csvCell(value: unknown): string {
+  let text =
+    value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : String(value);
+  if (/^[=+\-@]/.test(text) && !/^[+-]?\d/.test(text)) text = `'${text}`;
+  return /[",\n\r;]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /** A French-style percentage: `27,4 %`. */

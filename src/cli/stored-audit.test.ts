@@ -4,10 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Findings } from '../audit/findings.ts';
 import { AuditStopped } from '../audit/stored.ts';
+import type { Violation } from '../law/evaluate.ts';
 import { DEFAULT_RULES } from '../law/rules.ts';
 import { userArcepPath } from '../numbering/store.ts';
 import { openStore } from '../store/store.ts';
 import { insertRegistry, syntheticCallsFile } from '../../test/support/synthetic-store.ts';
+import { CSV_COLUMNS } from './findings-csv.ts';
+import { renderCsv } from './format.ts';
 import { auditStoredInThreads, auditStoredShare, type StoredAuditJob } from './stored-audit.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigie-threads-'));
@@ -122,6 +125,24 @@ describe('vigie audit on worker threads', () => {
       expect(json(many.findings, many.order)).toBe(expected);
       expect(many.calls).toBe(CALLS);
       expect([...many.callsByProvider].sort()).toEqual([...one.callsByProvider].sort());
+    }
+  }, 60_000);
+
+  it('keeps CSV rows when asked for CSV: what renderCsv makes of the same findings', async () => {
+    const one = await auditStoredInThreads(job(), 1);
+    const violations = JSON.parse(json(one.findings, one.order)) as Violation[];
+    const expected = `${renderCsv(
+      CSV_COLUMNS,
+      violations.map((v) => CSV_COLUMNS.map((c) => v[c])),
+    )}\n`;
+    for (const threads of [1, 2]) {
+      const csv = await auditStoredInThreads({ ...job(), format: 'csv' }, threads);
+      const pieces: Buffer[] = [];
+      csv.findings.print(csv.order, {
+        text: () => expect.unreachable(),
+        bytes: (b) => pieces.push(Buffer.from(b)),
+      });
+      expect(Buffer.concat(pieces).toString('utf8')).toBe(expected);
     }
   }, 60_000);
 

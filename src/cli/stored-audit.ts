@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { Findings, type FindingsParts } from '../audit/findings.ts';
+import { Findings, type FindingsFormat, type FindingsParts, JSON_FINDINGS } from '../audit/findings.ts';
 import {
   AuditStopped,
   auditShare,
@@ -18,6 +18,7 @@ import { VigieError, type VigieErrorCode } from '../shared/errors.ts';
 import { HASH_RANGES, type Share, WHOLE } from '../registry/number-order.ts';
 import { RegistryIndex } from '../registry/registry-index.ts';
 import { lawFacts, registerHolidayLibrary } from './commands/law-options.ts';
+import { CSV_FINDINGS } from './findings-csv.ts';
 
 /**
  * A `vigie audit` of the stored calls with the stored registry, as plain data: what a worker thread
@@ -28,6 +29,12 @@ export interface StoredAuditJob {
   readonly env: Environment;
   readonly rules: RuleSet;
   readonly filter: StoredAuditFilter;
+  /** How the findings are kept, for the output asked for (default JSON; a table reads JSON back). */
+  readonly format?: 'json' | 'csv';
+}
+
+function findingsFormat(job: StoredAuditJob): FindingsFormat {
+  return job.format === 'csv' ? CSV_FINDINGS : JSON_FINDINGS;
 }
 
 /**
@@ -70,7 +77,12 @@ export async function auditStoredShare(
       await loadStoredRegistry(store, undefined, ['consultations', 'assignments', 'campaigns']),
     );
     const facts = { ...lawFacts(job.env, index, false), streamRegistry: true };
-    return await auditShare(store, facts, job.rules, job.filter, share, stop, progress);
+    return await auditShare(store, facts, job.rules, job.filter, {
+      share,
+      ...(stop === undefined ? {} : { stop }),
+      ...(progress === undefined ? {} : { progress }),
+      format: findingsFormat(job),
+    });
   } finally {
     store.close();
   }
@@ -195,7 +207,7 @@ export async function auditStoredInThreads(
       }
       // The error that stopped the others, not theirs.
       if (errors.length > 0) throw errors.find((e) => !(e instanceof AuditStopped)) ?? errors[0];
-      audit = Findings.merge(parts);
+      audit = Findings.merge(parts, findingsFormat(job));
     }
   } finally {
     await counted.catch(() => undefined);

@@ -31,6 +31,7 @@ import {
   type RegistryFlags,
   registerHolidayLibrary,
 } from './law-options.ts';
+import { CSV_COLUMNS } from '../findings-csv.ts';
 import { count, renderCsv, renderTable, tableHead, tableLine } from '../format.ts';
 
 const OUTCOME_SYNONYMS: Record<string, Outcome> = {
@@ -165,21 +166,6 @@ export function reportRowErrors(ctx: CliContext, errors: readonly RowError[]): v
   for (const error of shown) ctx.err(`vigie: ${formatRowError(error)}`);
   if (errors.length > shown.length) ctx.err(`vigie: … and ${errors.length - shown.length} more row errors`);
 }
-
-const CSV_COLUMNS = [
-  'rule',
-  'callId',
-  'caller',
-  'callee',
-  'startedAt',
-  'localTime',
-  'timeZone',
-  'provider',
-  'client',
-  'campaign',
-  'severity',
-  'explanation',
-] as const satisfies readonly (keyof Violation)[];
 
 function perThousand(n: number, calls: number): string {
   if (calls === 0) return '–';
@@ -433,7 +419,7 @@ async function auditStore(ctx: CliContext, flags: AuditFlags, rules: RuleSet): P
     let audit: StoredFindings;
     try {
       audit = await auditStoredInThreads(
-        { db: flags.db, env: ctx.env, rules, filter },
+        { db: flags.db, env: ctx.env, rules, filter, format: flags.format === 'csv' ? 'csv' : 'json' },
         threads,
         bar === undefined ? undefined : (read, total) => bar.update(read, total),
       );
@@ -481,7 +467,8 @@ async function auditBar(): Promise<{ update(read: number, total: number): void; 
 
 function printStoredFindings(ctx: CliContext, format: string, audit: StoredFindings): void {
   const { findings, order } = audit;
-  if (format === 'json') findings.printJson(order, { text: ctx.out, bytes: ctx.outBytes });
+  // JSON and CSV: the findings were kept as their lines, copied out in order.
+  if (format === 'json' || format === 'csv') findings.print(order, { text: ctx.out, bytes: ctx.outBytes });
   else {
     const violations: ViolationList = {
       length: order.length,
