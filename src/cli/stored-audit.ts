@@ -67,8 +67,8 @@ export async function auditStoredShare(
   const store = await openStore({
     path: job.db,
     readOnly: true,
-    // The shares' instances split about what one has alone (700 MB), at least 256 MB each: a larger
-    // sort spills to disk.
+    // The shares' instances split 1.4 GB (two get the 700 MB one instance has alone), at least 256 MB
+    // each: a larger sort spills to disk.
     ...(share.count > 1 ? { memoryLimit: `${Math.max(256, Math.floor(1400 / share.count))}MB` } : {}),
   });
   try {
