@@ -64,6 +64,15 @@ export const JSON_FINDINGS: FindingsFormat = {
 };
 
 /**
+ * Where printed findings go: bytes as they are when `bytes` is given, else text, to which the sink
+ * adds a newline after each piece.
+ */
+export interface FindingsSink {
+  readonly text: (text: string) => void;
+  readonly bytes?: ((bytes: Uint8Array) => void) | undefined;
+}
+
+/**
  * Findings as plain data that a worker thread posts to the main thread: its typed arrays and blocks
  * are transferred (moved, not copied), the strings cloned.
  */
@@ -323,13 +332,7 @@ export class Findings {
    * of about a megabyte: as bytes through `sink.bytes` when given (copied from the blocks, never
    * decoded), else as text through `sink.text`, which ends each piece with a newline.
    */
-  print(
-    order: Uint32Array,
-    sink: {
-      readonly text: (text: string) => void;
-      readonly bytes?: ((bytes: Uint8Array) => void) | undefined;
-    },
-  ): void {
+  print(order: Uint32Array, sink: FindingsSink): void {
     const { frame } = this.#format;
     const bytes = sink.bytes;
     if (order.length === 0) {
@@ -374,13 +377,7 @@ export class Findings {
   }
 
   /** `print` of findings kept as JSON: one array, one finding a line. */
-  printJson(
-    order: Uint32Array,
-    sink: {
-      readonly text: (text: string) => void;
-      readonly bytes?: ((bytes: Uint8Array) => void) | undefined;
-    },
-  ): void {
+  printJson(order: Uint32Array, sink: FindingsSink): void {
     if (this.#format.name !== 'json') throw new Error(`findings kept as ${this.#format.name}, not JSON`);
     this.print(order, sink);
   }

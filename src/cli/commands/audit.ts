@@ -209,16 +209,8 @@ function listOf(violations: readonly Violation[]): ViolationList {
   };
 }
 
-const TABLE_HEADERS = [
-  'local time',
-  'rule',
-  'severity',
-  'provider',
-  'client',
-  'caller',
-  'callee',
-  'explanation',
-];
+/** The table's column headers: its fields' names, in words. */
+const TABLE_HEADERS = TABLE_FIELDS.map((field) => (field === 'localTime' ? 'local time' : field));
 
 function tableRow(v: Violation): string[] {
   return TABLE_FIELDS.map((field) => v[field] ?? '');
