@@ -114,6 +114,25 @@ async function createDictionary(connection: DuckDBConnection, column: DictColumn
 }
 
 /** Builds the temporary dictionary of one low-cardinality column; reading ids is much cheaper than strings. */
+/**
+ * Creates the temporary dictionary of one column on `connection` from its values (as `dictionary`
+ * returned them, id = index): the same table as `createDictionary`, without reading the calls again.
+ */
+async function copyDictionary(
+  connection: DuckDBConnection,
+  column: DictColumn,
+  values: readonly (string | null)[],
+): Promise<void> {
+  // Loaded here: `vigie check` imports this module and must not load DuckDB at start-up.
+  const { listValue } = await import('@duckdb/node-api');
+  await connection.run(`DROP TABLE IF EXISTS temp.vigie_dict_${column}`);
+  await connection.run(
+    `CREATE TEMP TABLE vigie_dict_${column} AS
+     SELECT ($1::VARCHAR[])[i + 1] AS v, i::INTEGER AS id FROM range(len($1::VARCHAR[])) t(i)`,
+    [listValue([...values])],
+  );
+}
+
 async function dictionary(store: Store, column: DictColumn): Promise<(string | null)[]> {
   await createDictionary(store.connection, column);
   const rows = await store.all<{ v: string | null; id: number }>(
@@ -282,7 +301,8 @@ export async function auditShare(
   // sorts the next range while JavaScript audits this one.
   const other = ranges.length > 1 ? await store.connect() : store.connection;
   const otherReady = (async () => {
-    if (other !== store.connection) for (const column of DICTIONARIES) await createDictionary(other, column);
+    if (other === store.connection) return;
+    for (const column of DICTIONARIES) await copyDictionary(other, column, dicts.get(column) ?? []);
   })();
   // Awaited before the first odd range; handled now in case the audit stops before that.
   otherReady.catch(() => undefined);
