@@ -14,6 +14,12 @@ export interface StoreOptions {
   readonly readOnly?: boolean;
   /** DuckDB's buffer limit; ingest keeps its peak memory under 1 GB with the default. */
   readonly memoryLimit?: string;
+  /**
+   * Where DuckDB spills what does not fit in memory (default: beside the database file). Instances
+   * that sort at the same time need one each: DuckDB names its temporary files alike, and two
+   * instances in one folder would overwrite each other's.
+   */
+  readonly tempDirectory?: string;
 }
 
 /** The DuckDB edge: one instance, one connection, migrations applied on open. */
@@ -56,6 +62,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   if (!inMemory && !readOnly) mkdirSync(dirname(options.path), { recursive: true });
   const config: Record<string, string> = { memory_limit: options.memoryLimit ?? '700MB' };
   if (readOnly) config.access_mode = 'READ_ONLY';
+  if (options.tempDirectory !== undefined) config.temp_directory = options.tempDirectory;
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(options.path, config);
