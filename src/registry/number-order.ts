@@ -7,7 +7,7 @@
  */
 
 /** Bits of the hash that choose a range: 2^RANGE_BITS ranges. */
-const RANGE_BITS = 4;
+const RANGE_BITS = 3;
 export const HASH_RANGES = 1 << RANGE_BITS;
 
 /** The SQL order key of `column` (a DOUBLE holding an integer below 2^53). */
