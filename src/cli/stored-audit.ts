@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -65,34 +64,28 @@ export async function auditStoredShare(
   await registerHolidayLibrary();
   const { openStore } = await import('../store/store.ts');
   const { loadStoredRegistry } = await import('../registry/store.ts');
-  // Its own spill folder: the shares' DuckDB instances sort at the same time (see StoreOptions).
-  const temp = mkdtempSync(join(tmpdir(), 'vigie-audit-'));
+  // A read-only store spills to a folder of its own: the shares sort at the same time (StoreOptions).
+  const store = await openStore({
+    path: job.db,
+    readOnly: true,
+    // The shares' instances split 1.4 GB (two get the 700 MB one instance has alone), at least
+    // 256 MB each: a larger sort spills to disk.
+    ...(share.count > 1 ? { memoryLimit: `${Math.max(256, Math.floor(1400 / share.count))}MB` } : {}),
+  });
   try {
-    const store = await openStore({
-      path: job.db,
-      readOnly: true,
-      tempDirectory: temp,
-      // The shares' instances split 1.4 GB (two get the 700 MB one instance has alone), at least
-      // 256 MB each: a larger sort spills to disk.
-      ...(share.count > 1 ? { memoryLimit: `${Math.max(256, Math.floor(1400 / share.count))}MB` } : {}),
+    // The number-keyed kinds are streamed per callee from the store; the others are few: loaded.
+    const index = new RegistryIndex(
+      await loadStoredRegistry(store, undefined, ['consultations', 'assignments', 'campaigns']),
+    );
+    const facts = { ...lawFacts(job.env, index, false), streamRegistry: true };
+    return await auditShare(store, facts, job.rules, job.filter, {
+      share,
+      ...(stop === undefined ? {} : { stop }),
+      ...(progress === undefined ? {} : { progress }),
+      format: findingsFormat(job),
     });
-    try {
-      // The number-keyed kinds are streamed per callee from the store; the others are few: loaded.
-      const index = new RegistryIndex(
-        await loadStoredRegistry(store, undefined, ['consultations', 'assignments', 'campaigns']),
-      );
-      const facts = { ...lawFacts(job.env, index, false), streamRegistry: true };
-      return await auditShare(store, facts, job.rules, job.filter, {
-        share,
-        ...(stop === undefined ? {} : { stop }),
-        ...(progress === undefined ? {} : { progress }),
-        format: findingsFormat(job),
-      });
-    } finally {
-      store.close();
-    }
   } finally {
-    rmSync(temp, { recursive: true, force: true });
+    store.close();
   }
 }
 

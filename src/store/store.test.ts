@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,22 @@ const dir = mkdtempSync(join(tmpdir(), 'vigie-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('openStore', () => {
+  it('gives a read-only store a spill folder of its own, removed on close', async () => {
+    const path = join(dir, 'b.duckdb');
+    (await openStore({ path })).close();
+    const readers = [await openStore({ path, readOnly: true }), await openStore({ path, readOnly: true })];
+    const folders = await Promise.all(
+      readers.map(
+        async (s) =>
+          (await s.one<{ dir: string }>("SELECT current_setting('temp_directory') AS dir"))?.dir ?? '',
+      ),
+    );
+    expect(new Set(folders).size).toBe(2);
+    for (const folder of folders) expect(existsSync(folder)).toBe(true);
+    for (const s of readers) s.close();
+    for (const folder of folders) expect(existsSync(folder)).toBe(false);
+  });
+
   it('gives each instance the spill folder asked for (instances sorting at once must not share one)', async () => {
     const path = join(dir, 'a.duckdb');
     (await openStore({ path })).close();

@@ -1,4 +1,5 @@
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
@@ -15,9 +16,10 @@ export interface StoreOptions {
   /** DuckDB's buffer limit; ingest keeps its peak memory under 1 GB with the default. */
   readonly memoryLimit?: string;
   /**
-   * Where DuckDB spills what does not fit in memory (default: beside the database file). Instances
-   * that sort at the same time need one each: DuckDB names its temporary files alike, and two
-   * instances in one folder would overwrite each other's.
+   * Where DuckDB spills what does not fit in memory. Default: for a read-only store, a folder of its
+   * own under the system's temporary folder, removed on close; for the one writer, DuckDB's `<db>.tmp`.
+   * Readers that sort at the same time (an audit's worker threads, two audits) need one each: DuckDB
+   * names its temporary files alike, and instances sharing a folder overwrite each other's.
    */
   readonly tempDirectory?: string;
 }
@@ -62,21 +64,35 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   if (!inMemory && !readOnly) mkdirSync(dirname(options.path), { recursive: true });
   const config: Record<string, string> = { memory_limit: options.memoryLimit ?? '700MB' };
   if (readOnly) config.access_mode = 'READ_ONLY';
-  if (options.tempDirectory !== undefined) config.temp_directory = options.tempDirectory;
+  const spill =
+    options.tempDirectory === undefined && readOnly
+      ? mkdtempSync(join(tmpdir(), 'vigie-duckdb-'))
+      : undefined;
+  const removeSpill = () => {
+    if (spill !== undefined) rmSync(spill, { recursive: true, force: true });
+  };
+  const tempDirectory = options.tempDirectory ?? spill;
+  if (tempDirectory !== undefined) config.temp_directory = tempDirectory;
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(options.path, config);
   } catch (error) {
+    removeSpill();
     throw new VigieError('USAGE', `cannot open database ${options.path}: ${messageOf(error)}`, {
       cause: error,
     });
   }
   const connection = await instance.connect();
-  // Times are stored and compared in UTC; each rule converts to the callee's zone where it applies.
-  await connection.run("SET TimeZone = 'UTC'");
-  const store = makeStore(options.path, readOnly, instance, connection);
-  if (readOnly) await checkSchema(store);
-  else await migrate(store);
+  const store = makeStore(options.path, readOnly, instance, connection, removeSpill);
+  try {
+    // Times are stored and compared in UTC; each rule converts to the callee's zone where it applies.
+    await connection.run("SET TimeZone = 'UTC'");
+    if (readOnly) await checkSchema(store);
+    else await migrate(store);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
   return store;
 }
 
@@ -85,6 +101,7 @@ function makeStore(
   readOnly: boolean,
   instance: DuckDBInstance,
   connection: DuckDBConnection,
+  onClose: () => void,
 ): Store {
   const all = async <T extends Row>(sql: string, params?: SqlParams): Promise<T[]> => {
     const reader = await connection.runAndReadAll(sql, params);
@@ -124,6 +141,7 @@ function makeStore(
       for (const other of others) other.closeSync();
       connection.closeSync();
       instance.closeSync();
+      onClose();
     },
   };
 }
