@@ -124,12 +124,14 @@ async function copyDictionary(
   values: readonly (string | null)[],
 ): Promise<void> {
   // Loaded here: `vigie check` imports this module and must not load DuckDB at start-up.
-  const { listValue } = await import('@duckdb/node-api');
+  const { LIST, listValue, VARCHAR } = await import('@duckdb/node-api');
   await connection.run(`DROP TABLE IF EXISTS temp.vigie_dict_${column}`);
+  // Typed: an empty list, or one of NULLs only, says nothing of its items' type.
   await connection.run(
     `CREATE TEMP TABLE vigie_dict_${column} AS
-     SELECT ($1::VARCHAR[])[i + 1] AS v, i::INTEGER AS id FROM range(len($1::VARCHAR[])) t(i)`,
+     SELECT $1[i + 1] AS v, i::INTEGER AS id FROM range(len($1)) t(i)`,
     [listValue([...values])],
+    [LIST(VARCHAR)],
   );
 }
 

@@ -212,6 +212,39 @@ describe('vigie audit on worker threads', () => {
     expect(again.length).toBe((await auditStoredInThreads(job(), 1)).findings.length);
   }, 60_000);
 
+  it('audits an empty database, and calls of which no client or campaign is known', async () => {
+    const empty = join(dir, 'empty.duckdb');
+    (await openStore({ path: empty })).close();
+    for (const threads of [1, 2]) {
+      const audit = await auditStoredInThreads({ ...job(), db: empty }, threads);
+      expect(audit.findings.length).toBe(0);
+      expect(audit.calls).toBe(0);
+    }
+    // Every client and campaign NULL: dictionaries of NULLs only.
+    const anonymous = join(dir, 'anonymous.duckdb');
+    const store = await openStore({ path: anonymous });
+    try {
+      const file = await syntheticCallsFile(store, 50);
+      await store.run(
+        `INSERT INTO calls (provider, call_id, started_at, caller, callee, direction, outcome, short, ring_seconds,
+           talk_seconds, site, client, campaign, agent, purpose, refused, source_file_id, source_record)
+         SELECT 'prov', 'a' || i, TIMESTAMPTZ '2026-08-10 06:00:00+00' + to_hours(i::BIGINT), '+33162000001',
+                ${callee('i % 7')}, 'outbound', 'answered', false, 5, 60, NULL, NULL, NULL, NULL, 'prospecting',
+                false, ${file}, i + 1
+         FROM range(50) t(i)`,
+      );
+    } finally {
+      store.close();
+    }
+    const one = await auditStoredInThreads({ ...job(), db: anonymous }, 1);
+    const two = await auditStoredInThreads({ ...job(), db: anonymous }, 2);
+    const rules = new Set((JSON.parse(json(one.findings, one.order)) as Violation[]).map((v) => v.rule));
+    // Without a client, no Bloctel consultation (to 10 August 2026) nor consent (from 11 August) can be verified.
+    expect(rules).toContain('consent.missing');
+    expect(rules).toContain('bloctel.stale');
+    expect(json(two.findings, two.order)).toBe(json(one.findings, one.order));
+  }, 60_000);
+
   it('reports a missing database as the user’s error, without starting workers', async () => {
     await expect(auditStoredInThreads({ ...job(), db: join(dir, 'none.duckdb') }, 2)).rejects.toThrow(
       /none\.duckdb/,
