@@ -14,9 +14,9 @@ import {
 } from '../audit/stored.ts';
 import type { Environment } from '../config/env.ts';
 import type { RuleSet } from '../law/rules.ts';
-import { VigieError, type VigieErrorCode } from '../shared/errors.ts';
 import { HASH_RANGES, type Share, WHOLE } from '../registry/number-order.ts';
 import { RegistryIndex } from '../registry/registry-index.ts';
+import { VigieError, type VigieErrorCode } from '../shared/errors.ts';
 import { lawFacts, registerHolidayLibrary } from './commands/law-options.ts';
 import { CSV_FINDINGS } from './findings-csv.ts';
 

@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { resolveChannelsPath, loadChannels } from '../../alerts/channels/config.ts';
+import { loadChannels, resolveChannelsPath } from '../../alerts/channels/config.ts';
 import { DEFAULT_RETRY, deliverPending, listDeliveries } from '../../alerts/deliver.ts';
 import {
   acknowledgeAlert,
@@ -17,8 +17,8 @@ import { normalisePhone } from '../../numbering/phone.ts';
 import { UsageError } from '../../shared/errors.ts';
 import { openStore } from '../../store/store.ts';
 import type { CliContext } from '../context.ts';
+import { dbOption } from '../db-option.ts';
 import { count, renderTable, toJson } from '../format.ts';
-import { dbOption } from './ingest.ts';
 
 /** Exit code of `vigie alerts deliver` when some notifications are still pending after the retries. */
 export const EXIT_UNDELIVERED = 5;

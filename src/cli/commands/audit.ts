@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { type Command, Option } from 'commander';
-import { violationJson } from '../../audit/json.ts';
+import type { Command } from 'commander';
 import { type FindingsSummary, TABLE_FIELDS } from '../../audit/findings.ts';
+import { violationJson } from '../../audit/json.ts';
 import { auditStoredFindings, type StoredFindings } from '../../audit/stored.ts';
 import { auditCalls, type Violation } from '../../law/evaluate.ts';
 import type { RuleSet } from '../../law/rules.ts';
@@ -24,6 +24,9 @@ import {
 import { REGISTRY_FILES, type RegistryFile, type RowError } from '../../registry/model.ts';
 import { UsageError } from '../../shared/errors.ts';
 import type { CliContext } from '../context.ts';
+import { dbOption } from '../db-option.ts';
+import { CSV_COLUMNS } from '../findings-csv.ts';
+import { count, renderCsv, renderTable, tableHead, tableLine } from '../format.ts';
 import {
   addRegistryOptions,
   lawFacts,
@@ -31,8 +34,6 @@ import {
   type RegistryFlags,
   registerHolidayLibrary,
 } from './law-options.ts';
-import { CSV_COLUMNS } from '../findings-csv.ts';
-import { count, renderCsv, renderTable, tableHead, tableLine } from '../format.ts';
 
 const OUTCOME_SYNONYMS: Record<string, Outcome> = {
   'no-answer': 'no_answer',
@@ -471,14 +472,6 @@ function printStoredFindings(ctx: CliContext, format: string, audit: StoredFindi
   }
 }
 
-/** `--db PATH` (default: VIGIE_DB or .vigie/vigie.duckdb), as ingest declares it. */
-export function databaseOption(ctx: CliContext): Option {
-  return new Option('--db <path>', 'DuckDB database file (default: VIGIE_DB or .vigie/vigie.duckdb)').default(
-    ctx.env.defaultDb,
-    '.vigie/vigie.duckdb',
-  );
-}
-
 export function registerAudit(program: Command, ctx: CliContext): void {
   const command = program
     .command('audit')
@@ -497,7 +490,7 @@ export function registerAudit(program: Command, ctx: CliContext): void {
       '--threads <n>',
       'stored calls: worker threads sharing the callees (default: the cores, at most 8)',
     )
-    .addOption(databaseOption(ctx));
+    .addOption(dbOption(ctx));
   addRegistryOptions(command, true).action(async (flags: AuditFlags) => {
     if (!['table', 'json', 'csv'].includes(flags.format)) {
       throw new UsageError(`--format ${flags.format}: expected table, json or csv`);

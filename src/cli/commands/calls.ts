@@ -10,8 +10,8 @@ import { normalisePhone } from '../../numbering/phone.ts';
 import { UsageError } from '../../shared/errors.ts';
 import { openStore } from '../../store/store.ts';
 import type { CliContext } from '../context.ts';
+import { dbOption } from '../db-option.ts';
 import { count, percent, renderCsv, renderTable, toJson } from '../format.ts';
-import { dbOption } from './ingest.ts';
 
 function phoneFlag(name: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;

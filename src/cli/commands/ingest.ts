@@ -7,6 +7,7 @@ import { ingestReportFile } from '../../ingest/reports.ts';
 import { CALL_FORMATS } from '../../records/model.ts';
 import { openStore, type Store } from '../../store/store.ts';
 import type { CliContext } from '../context.ts';
+import { dbOption } from '../db-option.ts';
 import { count, toJson } from '../format.ts';
 
 /** The flags: the file options that a command line can set, and where and how to report. */
@@ -17,13 +18,6 @@ type IngestFlags = Pick<
   readonly db?: string;
   readonly json?: boolean;
 };
-
-export function dbOption(ctx: CliContext): Option {
-  return new Option('--db <path>', 'DuckDB database file (default: VIGIE_DB or .vigie/vigie.duckdb)').default(
-    ctx.env.defaultDb,
-    '.vigie/vigie.duckdb',
-  );
-}
 
 function describe(summary: FileSummary): string {
   const parts = [

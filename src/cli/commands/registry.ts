@@ -7,8 +7,8 @@ import { importRegistryFile, listRegistryEvidence, type RegistryImport } from '.
 import { UsageError } from '../../shared/errors.ts';
 import { openStore } from '../../store/store.ts';
 import type { CliContext } from '../context.ts';
+import { dbOption } from '../db-option.ts';
 import { count, renderTable, toJson } from '../format.ts';
-import { dbOption } from './ingest.ts';
 
 type ImportFlags = { readonly registry?: string; readonly db: string; readonly json?: boolean } & {
   readonly append?: boolean;

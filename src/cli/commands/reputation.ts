@@ -16,9 +16,9 @@ import {
 import { UsageError } from '../../shared/errors.ts';
 import { openStore, type Store } from '../../store/store.ts';
 import type { CliContext } from '../context.ts';
+import { dbOption } from '../db-option.ts';
 import { count, percent, renderTable, toJson } from '../format.ts';
 import { displayNumber } from './calls.ts';
-import { dbOption } from './ingest.ts';
 import { numberCommand } from './number-info.ts';
 
 const STATUS_FR: Readonly<Record<Status, string>> = {
