@@ -3,9 +3,8 @@
  * shapes the pure core returns. Rates are fractions; days are `YYYY-MM-DD` calendar days in Europe/Paris.
  */
 
-/** One caller ID on one Paris day, as `reputation_days` stores it. */
-export interface DayFigures {
-  readonly day: string;
+/** What is counted of a caller ID's calls over a day or a window of days. */
+export interface CallerIdCounts {
   readonly attempts: number;
   readonly answered: number;
   readonly shortAnswered: number;
@@ -20,6 +19,11 @@ export interface DayFigures {
   /** Inbound calls from people the number called in the 7 days before. */
   readonly callbacks: number;
   readonly reports: number;
+}
+
+/** One caller ID on one Paris day, as `reputation_days` stores it. */
+export interface DayFigures extends CallerIdCounts {
+  readonly day: string;
   readonly providers: readonly string[];
   readonly clients: readonly string[];
   readonly campaigns: readonly string[];
@@ -85,21 +89,11 @@ export interface ActionRecord {
 }
 
 /** Sums over a window of calendar days. */
-export interface WindowFigures {
+export interface WindowFigures extends CallerIdCounts {
   readonly from: string;
   readonly to: string;
   /** Days in the window with at least one attempt. */
   readonly activeDays: number;
-  readonly attempts: number;
-  readonly answered: number;
-  readonly shortAnswered: number;
-  readonly talkSeconds: number;
-  readonly blocked: number;
-  readonly failedZero: number;
-  readonly repeatCallees: number;
-  readonly callees: number;
-  readonly callbacks: number;
-  readonly reports: number;
 }
 
 export type Damage = 'none' | 'light' | 'severe';
