@@ -8,7 +8,9 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN,
+  bundleSizes,
   CHROMIUM,
+  ensureWebBuild,
   launchBrowser,
   makeDatabase,
   PASSWORD,
@@ -51,6 +53,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in Chromium', () => {
   };
 
   beforeAll(async () => {
+    ensureWebBuild();
     dir = tempDir('e2e');
     const made = makeDatabase(dir, someProvider);
     provider = made.provider;
@@ -98,6 +101,11 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in Chromium', () => {
       await page.evaluate(`performance.getEntriesByName('vigie:first-render')[0]?.startTime`),
     );
     console.log(`overview first render: ${Math.round(firstRender)} ms after navigation start`);
+    const sizes = bundleSizes();
+    const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`;
+    console.log(
+      `dashboard bundle: ${sizes.map((s) => `${s.file} ${kb(s.bytes)} (gzip ${kb(s.gzip)})`).join(', ')}; total gzip ${kb(sizes.reduce((n, s) => n + s.gzip, 0))}`,
+    );
     expect(firstRender).toBeGreaterThan(0);
     expect(firstRender).toBeLessThan(10_000);
     // Each chart's canvas has drawn pixels (lines, not only an empty frame).

@@ -3,9 +3,10 @@
  * real `vigie serve` on a free port, and Debian's Chromium driven by playwright-core (never downloaded).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -43,6 +44,49 @@ async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+const WEB = join(ROOT, 'dist', 'web');
+
+function newestIn(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && !entry.name.endsWith('.test.ts')) {
+      newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+/** Builds the dashboard (vite build into dist/web) when a source is newer than the built index.html. */
+export function ensureWebBuild(): void {
+  const index = join(WEB, 'index.html');
+  const sources = Math.max(
+    newestIn(join(ROOT, 'src', 'web')),
+    statSync(join(ROOT, 'vite.config.ts')).mtimeMs,
+  );
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  const result = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
+  if (result.status !== 0) throw new Error(`vite build failed: ${result.stderr}${result.stdout}`);
+}
+
+/** The built dashboard's files under assets/ with their size and gzip size (bytes). */
+export function bundleSizes(): { file: string; bytes: number; gzip: number }[] {
+  const assets = join(WEB, 'assets');
+  return readdirSync(assets)
+    .filter((name) => /\.(js|css)$/.test(name))
+    .map((name) => {
+      const bytes = readFileSync(join(assets, name));
+      return { file: name, bytes: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+    });
 }
 
 export interface Served {

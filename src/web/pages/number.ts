@@ -158,7 +158,7 @@ function numberView(
             { label: t('col.weight'), cell: (f) => formatInteger(f.weight, language), numeric: true },
             {
               label: t('col.value'),
-              cell: (f) => (f.value === null ? '—' : formatDecimal(f.value * 100, language, 1)),
+              cell: (f) => formatPercent(f.value, language, 1),
               numeric: true,
             },
             { label: t('col.penalty'), cell: (f) => formatDecimal(f.penalty, language, 1), numeric: true },

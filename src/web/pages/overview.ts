@@ -19,6 +19,8 @@ export const overviewPage: Page = async () => {
   const data = await get<Overview>('/overview');
   const language = lang();
   const pct = (v: number | null) => formatPercent(v, language);
+  const week = data.violationsThisWeek.week;
+  const weekLink = week ? `/conformite?week=${encodeURIComponent(week)}` : '/conformite';
   const weekDays = data.weeks.map((w) => w.from);
   const weekLabels = data.weeks.map((w) => w.week.replace(/^\d{4}-W/, 'S'));
   const aligned = (weeks: readonly Week[], pick: (w: Week) => number | null) =>
@@ -154,18 +156,14 @@ export const overviewPage: Page = async () => {
         ),
       ),
       section(
-        t('overview.violations', { week: data.violationsThisWeek.week }),
+        t('overview.violations', { week: week ?? '—' }),
         h(
           'p',
           { class: 'big' },
-          h(
-            'a',
-            { href: `/conformite?week=${encodeURIComponent(data.violationsThisWeek.week)}` },
-            formatInteger(data.violationsThisWeek.total, language),
-          ),
+          h('a', { href: weekLink }, formatInteger(data.violationsThisWeek.total, language)),
         ),
         table(
-          t('overview.violations', { week: data.violationsThisWeek.week }),
+          t('overview.violations', { week: week ?? '—' }),
           [
             {
               label: t('col.rule'),
@@ -173,7 +171,7 @@ export const overviewPage: Page = async () => {
                 h(
                   'a',
                   {
-                    href: `/conformite?week=${encodeURIComponent(data.violationsThisWeek.week)}&rule=${encodeURIComponent(r.rule)}`,
+                    href: `${weekLink}${week ? '&' : '?'}rule=${encodeURIComponent(r.rule)}`,
                   },
                   ruleLabel(r.rule),
                 ),
