@@ -141,7 +141,7 @@ function create(plot: HTMLElement, spec: ChartSpec, width: number): uPlot {
       return {
         label: s.label,
         stroke: color,
-        width: 2,
+        width: i === 0 ? 2.5 : 1.75,
         ...(s.bars && bars ? { paths: bars, fill: `${color}99`, points: { show: false } } : {}),
         ...(dash && !s.bars ? { dash } : {}),
         spanGaps: false,
@@ -151,6 +151,10 @@ function create(plot: HTMLElement, spec: ChartSpec, width: number): uPlot {
   ];
   const data: uPlot.AlignedData = [xs, ...spec.series.map((s) => s.values.map((v) => v ?? null))];
   const font = '12px system-ui, sans-serif';
+  // Points given their own labels (weeks) are categories: one tick each, labelled as given.
+  const labels = spec.pointLabels;
+  const _step = xs.length > 1 ? ((xs.at(-1) ?? 0) - (xs[0] ?? 0)) / (xs.length - 1) : 86_400;
+  const _hasBars = spec.series.some((s) => s.bars);
   const options: uPlot.Options = {
     width,
     height: spec.height ?? 220,
@@ -164,8 +168,15 @@ function create(plot: HTMLElement, spec: ChartSpec, width: number): uPlot {
         font,
         stroke: '#333',
         grid: { stroke: '#e4e4e4' },
-        values: (_u, splits) => splits.map((v) => formatShortDay(dayOf(v), language)),
-        space: 60,
+        ...(labels
+          ? {
+              splits: () => xs,
+              values: (_u: uPlot, splits: number[]) => splits.map((v) => labels[xs.indexOf(v)] ?? ''),
+            }
+          : {
+              values: (_u: uPlot, splits: number[]) => splits.map((v) => formatShortDay(dayOf(v), language)),
+            }),
+        space: 40,
       },
       {
         font,

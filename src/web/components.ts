@@ -25,6 +25,11 @@ export function numberLink(e164: string, display?: string): HTMLElement {
   return h('a', { href: numberPath(e164), class: 'phone' }, display ?? formatPhone(e164));
 }
 
+/** A number as text, kept on one line. */
+export function phoneText(e164: string): HTMLElement {
+  return h('span', { class: 'phone' }, formatPhone(e164));
+}
+
 export function ruleLabel(rule: string): string {
   return tMaybe(`rule.${rule}`, tMaybe(`law.${rule}`, rule));
 }
@@ -155,4 +160,11 @@ export function evidenceList(evidence: unknown): HTMLElement {
       h('dd', null, typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)),
     ]),
   );
+}
+
+/** A section that spans the whole grid row (wide tables). */
+export function wideSection(title: string, ...children: Child[]): HTMLElement {
+  const element = section(title, ...children);
+  element.classList.add('wide');
+  return element;
 }

@@ -7,6 +7,7 @@ import {
   formatMoney,
   formatPercent,
   formatPhone,
+  formatShortDateTime,
   formatShortDay,
   formatTime,
   phoneMatches,
@@ -46,6 +47,14 @@ describe('dates', () => {
     ['2026-11-23T18:59:00Z', 'Europe/Paris', 'en', 'Monday 23 November 2026, 19:59'],
   ] as const)('formatDateTime(%s, %s, %s) = %s', (iso, zone, lang, expected) => {
     expect(formatDateTime(iso, lang, zone)).toBe(expected);
+  });
+
+  it.each([
+    ['2026-11-23T18:59:00Z', 'fr', '23 nov. 2026 à 19:59'],
+    ['2026-11-23T18:59:00Z', 'en', '23 Nov 2026, 19:59'],
+    ['2026-03-29T01:30:00Z', 'fr', '29 mars 2026 à 03:30'],
+  ] as const)('formatShortDateTime(%s, %s) = %s', (iso, lang, expected) => {
+    expect(formatShortDateTime(iso, lang)).toBe(expected);
   });
 
   it('names the zone only when it is not Paris', () => {

@@ -81,6 +81,17 @@ export function formatDateTime(iso: string, lang: Lang, zone: string = PARIS): s
   return lang === 'fr' ? `${day} à ${time}` : `${day}, ${time}`;
 }
 
+/** An instant for dense tables: `23 nov. 2026 à 19:59` (fr), `23 Nov 2026, 19:59` (en), Europe/Paris. */
+export function formatShortDateTime(iso: string, lang: Lang): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const day = dateFormat(lang, { day: 'numeric', month: 'short', year: 'numeric', timeZone: PARIS }).format(
+    date,
+  );
+  const time = formatTime(iso, lang);
+  return lang === 'fr' ? `${day} à ${time}` : `${day}, ${time}`;
+}
+
 /** `19:59`, with the zone's name after it when the zone is not Europe/Paris. */
 export function formatTime(iso: string, lang: Lang, zone: string = PARIS): string {
   const date = new Date(iso);

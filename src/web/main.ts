@@ -3,7 +3,7 @@
  * History API so that every page and its filters (in the query string) can be bookmarked.
  */
 import './styles.css';
-import { ApiError, get, type Session, request, setCsrfToken, setUnauthenticatedHandler } from './api.ts';
+import { ApiError, get, request, type Session, setCsrfToken, setUnauthenticatedHandler } from './api.ts';
 import { destroyCharts } from './charts.ts';
 import { errorBox } from './components.ts';
 import { h, replace } from './dom.ts';

@@ -13,7 +13,7 @@ import {
   table,
 } from '../components.ts';
 import { type Child, h, replace, uid } from '../dom.ts';
-import { formatDateTime } from '../format.ts';
+import { formatShortDateTime } from '../format.ts';
 import { lang, t, tMaybe } from '../i18n.ts';
 import { canAct, type Page, type PageContext } from '../page.ts';
 import { ALERT_RULES, ALERT_STATES, type Alert, SEVERITIES } from '../types.ts';
@@ -58,7 +58,7 @@ export const alertsPage: Page = async (context) => {
         { label: t('col.subject'), cell: (a) => subject(a) },
         { label: t('col.message'), cell: (a) => a.message },
         { label: t('col.state'), cell: (a) => stateBadge(a.state) },
-        { label: t('col.opened'), cell: (a) => formatDateTime(a.openedAt, language) },
+        { label: t('col.opened'), cell: (a) => formatShortDateTime(a.openedAt, language) },
         {
           label: t('alerts.detail'),
           cell: (a) =>
@@ -178,8 +178,8 @@ export const alertsPage: Page = async (context) => {
       table(
         t('alerts.events'),
         [
-          { label: t('col.date'), cell: (e) => formatDateTime(e.at, language) },
-          { label: t('col.action'), cell: (e) => e.action },
+          { label: t('col.date'), cell: (e) => formatShortDateTime(e.at, language) },
+          { label: t('col.action'), cell: (e) => tMaybe(`event.${e.action}`, e.action) },
           { label: t('col.state'), cell: (e) => stateBadge(e.state) },
           { label: t('col.author'), cell: (e) => e.author },
           { label: t('alerts.note'), cell: (e) => e.note ?? '—' },

@@ -1,8 +1,17 @@
 import { apiUrl, get, type List } from '../api.ts';
 import { chartFigure } from '../charts.ts';
-import { errorBox, numberLink, pageTitle, ruleLabel, section, selectField, table } from '../components.ts';
+import {
+  errorBox,
+  numberLink,
+  pageTitle,
+  phoneText,
+  ruleLabel,
+  section,
+  selectField,
+  table,
+} from '../components.ts';
 import { h, replace } from '../dom.ts';
-import { formatDateTime, formatDecimal, formatInteger, formatPhone, formatTime } from '../format.ts';
+import { formatDecimal, formatInteger, formatShortDateTime, formatTime } from '../format.ts';
 import { lang, t } from '../i18n.ts';
 import type { Page } from '../page.ts';
 import type { Violation, ViolationSummary } from '../types.ts';
@@ -40,10 +49,10 @@ export const compliancePage: Page = async (context) => {
         t('compliance.calls'),
         [
           { label: t('col.rule'), cell: (v) => ruleLabel(v.rule) },
-          { label: t('col.date'), cell: (v) => formatDateTime(v.startedAt, language) },
+          { label: t('col.date'), cell: (v) => formatShortDateTime(v.startedAt, language) },
           { label: t('col.time'), cell: (v) => formatTime(v.startedAt, language, v.timeZone) },
           { label: t('col.caller'), cell: (v) => numberLink(v.caller) },
-          { label: t('col.callee'), cell: (v) => formatPhone(v.callee) },
+          { label: t('col.callee'), cell: (v) => phoneText(v.callee) },
           { label: t('col.provider'), cell: (v) => v.provider ?? '—' },
           { label: t('col.campaign'), cell: (v) => v.campaign ?? '—' },
           { label: t('col.explanation'), cell: (v) => v.explanation },

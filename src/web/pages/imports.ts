@@ -148,7 +148,7 @@ export const importsPage: Page = async (context) => {
     h(
       'div',
       { class: 'grid' },
-      canAct(context.session) ? section(t('imports.title'), form) : null,
+      canAct(context.session) ? section(t('imports.upload'), form) : null,
       resultHolder,
       section(t('imports.history'), historyHolder),
     ),

@@ -2,6 +2,7 @@ import { get, post } from '../api.ts';
 import { chartFigure } from '../charts.ts';
 import {
   errorMessage,
+  phoneText,
   notice,
   pageTitle,
   ruleLabel,
@@ -13,12 +14,12 @@ import {
 } from '../components.ts';
 import { type Child, h, replace, uid } from '../dom.ts';
 import {
-  formatDateTime,
   formatDay,
   formatDecimal,
   formatInteger,
   formatPercent,
   formatPhone,
+  formatShortDateTime,
   formatTime,
 } from '../format.ts';
 import { lang, type MessageKey, t, tMaybe } from '../i18n.ts';
@@ -89,9 +90,10 @@ function numberView(
           [t('col.from'), detail.firstDay ? formatDay(detail.firstDay, language) : '—'],
           [t('col.to'), detail.lastDay ? formatDay(detail.lastDay, language) : '—'],
           ...(detail.expectedRecoveryDate
-            ? ([
-                [t('number.recovery', { day: '' }).trim(), formatDay(detail.expectedRecoveryDate, language)],
-              ] as [string, Child][])
+            ? ([[t('number.recoveryLabel'), formatDay(detail.expectedRecoveryDate, language)]] as [
+                string,
+                Child,
+              ][])
             : []),
         ]),
       ),
@@ -179,7 +181,7 @@ function numberView(
             },
             { label: t('col.severity'), cell: (a) => severityBadge(a.severity) },
             { label: t('col.state'), cell: (a) => stateBadge(a.state) },
-            { label: t('col.opened'), cell: (a) => formatDateTime(a.openedAt, language) },
+            { label: t('col.opened'), cell: (a) => formatShortDateTime(a.openedAt, language) },
             { label: t('col.message'), cell: (a) => a.message },
           ],
           detail.alerts,
@@ -205,7 +207,7 @@ function numberView(
         table(
           t('number.actions'),
           [
-            { label: t('col.date'), cell: (a) => formatDateTime(a.at, language) },
+            { label: t('col.date'), cell: (a) => formatShortDateTime(a.at, language) },
             { label: t('col.action'), cell: (a) => tMaybe(`number.do.${a.action}`, a.action) },
             { label: t('col.author'), cell: (a) => a.author },
             { label: t('col.reason'), cell: (a) => a.reason },
@@ -241,9 +243,9 @@ function numberView(
           t('number.violations'),
           [
             { label: t('col.rule'), cell: (v) => ruleLabel(v.rule) },
-            { label: t('col.date'), cell: (v) => formatDateTime(v.startedAt, language) },
+            { label: t('col.date'), cell: (v) => formatShortDateTime(v.startedAt, language) },
             { label: t('col.time'), cell: (v) => formatTime(v.startedAt, language, v.timeZone) },
-            { label: t('col.callee'), cell: (v) => formatPhone(v.callee) },
+            { label: t('col.callee'), cell: (v) => phoneText(v.callee) },
             { label: t('col.explanation'), cell: (v) => v.explanation },
           ],
           detail.violations,

@@ -5,12 +5,13 @@ import {
   pageTitle,
   ruleLabel,
   section,
-  statusBadge,
   severityBadge,
+  statusBadge,
   table,
+  wideSection,
 } from '../components.ts';
 import { h } from '../dom.ts';
-import { formatDateTime, formatDay, formatInteger, formatPercent } from '../format.ts';
+import { formatDay, formatInteger, formatPercent, formatShortDateTime, formatShortDay } from '../format.ts';
 import { lang, t } from '../i18n.ts';
 import type { Page } from '../page.ts';
 import { type Ingest, type Overview, SEVERITIES, STATUSES, type Week } from '../types.ts';
@@ -102,7 +103,7 @@ export const overviewPage: Page = async () => {
           rateChart('report-rate', t('overview.reportRate'), (w) => w.reportRate),
         ),
       ),
-      section(
+      wideSection(
         t('overview.actToday'),
         h('p', { class: 'hint' }, t('overview.actTodayHint')),
         table(
@@ -118,9 +119,9 @@ export const overviewPage: Page = async () => {
                 r.day
                   ? t('overview.crosses', {
                       threshold: formatPercent(r.threshold, language, 0),
-                      day: formatDay(r.day, language),
-                      earliest: r.earliest ? formatDay(r.earliest, language) : '—',
-                      latest: r.latest ? formatDay(r.latest, language) : '—',
+                      day: formatShortDay(r.day, language),
+                      earliest: r.earliest ? formatShortDay(r.earliest, language) : '—',
+                      latest: r.latest ? formatShortDay(r.latest, language) : '—',
                     })
                   : '—',
             },
@@ -129,7 +130,7 @@ export const overviewPage: Page = async () => {
           data.actToday,
         ),
       ),
-      section(
+      wideSection(
         t('overview.providers'),
         table(
           t('overview.providers'),
@@ -191,7 +192,7 @@ export function ingestTable(ingests: readonly Ingest[]): HTMLElement {
   return table(
     t('overview.lastIngests'),
     [
-      { label: t('col.date'), cell: (r) => formatDateTime(r.createdAt, language) },
+      { label: t('col.date'), cell: (r) => formatShortDateTime(r.createdAt, language) },
       { label: t('col.kind'), cell: (r) => t(`imports.kind.${r.kind}`) },
       { label: t('col.file'), cell: (r) => r.files.map((f) => f.name).join(', ') },
       {
