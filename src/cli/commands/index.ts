@@ -18,6 +18,8 @@ const COMMANDS: readonly (readonly [readonly string[], () => Promise<Register>])
   [['simulate'], async () => (await import('./simulate.ts')).registerSimulate],
   [['registry'], async () => (await import('./registry.ts')).registerRegistry],
   [['alerts', 'alert'], async () => (await import('./alerts.ts')).registerAlerts],
+  [['serve'], async () => (await import('./serve.ts')).registerServe],
+  [['users', 'keys'], async () => (await import('./accounts.ts')).registerAccounts],
 ];
 
 /** Registers the command named `verb` when it is known, else every command (help, unknown verbs). */
