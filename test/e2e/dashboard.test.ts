@@ -263,9 +263,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in Chromium', () => {
       file,
       `${[
         header,
-        `e2e-1,2026-11-10T10:15:00+01:00,+33162099901,+33612340001,outbound,answered,8,95,e2e-prov,paris,enerlux,${campaign},a,prospecting,false,200,16,A,SALE`,
-        `e2e-2,2026-11-10T10:16:30+01:00,+33162099901,+33612340002,outbound,no_answer,30,0,e2e-prov,paris,enerlux,${campaign},a,prospecting,false,480,,A,NA`,
-        `e2e-3,2026-11-10T10:18:00+01:00,+33162099901,pas un numéro,outbound,answered,5,3,e2e-prov,paris,enerlux,${campaign},a,prospecting,false,200,16,A,NI`,
+        `e2e-1,2026-10-28T10:15:00+01:00,+33162099901,+33612340001,outbound,answered,8,95,e2e-prov,paris,enerlux,${campaign},a,prospecting,false,200,16,A,SALE`,
+        `e2e-2,2026-10-28T10:16:30+01:00,+33162099901,+33612340002,outbound,no_answer,30,0,e2e-prov,paris,enerlux,${campaign},a,prospecting,false,480,,A,NA`,
+        `e2e-3,2026-10-28T10:18:00+01:00,+33162099901,pas un numéro,outbound,answered,5,3,e2e-prov,paris,enerlux,${campaign},a,prospecting,false,200,16,A,NI`,
       ].join('\n')}\n`,
     );
     await page.getByRole('navigation').getByRole('link', { name: 'Imports' }).click();

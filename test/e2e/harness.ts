@@ -103,7 +103,7 @@ export function makeDatabase(
   provider: (db: string) => string,
 ): { db: string; provider: string } {
   const db = join(dir, 'vigie.duckdb');
-  vigie(['demo', '--calls', '1500', '--days', '28', '--seed', 'e2e', '--db', db]);
+  vigie(['demo', '--calls', '500', '--days', '14', '--seed', 'e2e', '--db', db]);
   vigie(['users', 'add', ADMIN, '--role', 'admin', '--password-stdin', '--db', db], `${PASSWORD}\n`);
   const name = provider(db);
   vigie(
