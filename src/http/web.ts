@@ -17,6 +17,8 @@ L'API répond déjà sous <a href="/api/docs">/api/docs</a>.</p>
 The API already answers under <a href="/api/docs">/api/docs</a>.</p></body></html>`;
 
 export async function registerWeb(app: FastifyInstance, webDir: string): Promise<void> {
+  // The root is a page like the others (the static plugin would answer 403 for its directory).
+  app.get('/', (_request, reply) => sendIndex(reply, webDir));
   if (existsSync(webDir) && statSync(webDir).isDirectory())
     await app.register(fastifyStatic, {
       root: webDir,
@@ -24,13 +26,11 @@ export async function registerWeb(app: FastifyInstance, webDir: string): Promise
       index: false,
       wildcard: true,
       cacheControl: false,
-      setHeaders: (reply, path) => {
-        const raw = reply as unknown as { setHeader(name: string, value: string): void };
-        raw.setHeader(
+      // @fastify/static 10 hands the fastify reply (not the raw response) to setHeaders.
+      setHeaders: (reply: FastifyReply, path: string) => {
+        reply.header(
           'cache-control',
-          path.includes(`${join('/', 'assets', '/')}`) || /[\\/]assets[\\/]/.test(path)
-            ? 'public, max-age=31536000, immutable'
-            : 'no-cache',
+          /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache',
         );
       },
     });

@@ -6,9 +6,9 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -26,7 +26,7 @@ function vigie(args: readonly string[], input?: string): string {
     input,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },
-    timeout: 120_000,
+    timeout: 300_000,
   });
   if (result.status !== 0) {
     throw new Error(`vigie ${args.join(' ')} exited ${result.status}: ${result.stderr}${result.stdout}`);
@@ -72,7 +72,7 @@ export function ensureWebBuild(): void {
     {
       cwd: ROOT,
       encoding: 'utf8',
-      timeout: 120_000,
+      timeout: 300_000,
     },
   );
   if (result.status !== 0) throw new Error(`vite build failed: ${result.stderr}${result.stdout}`);
@@ -103,7 +103,7 @@ export function makeDatabase(
   provider: (db: string) => string,
 ): { db: string; provider: string } {
   const db = join(dir, 'vigie.duckdb');
-  vigie(['demo', '--calls', '500', '--days', '14', '--seed', 'e2e', '--db', db]);
+  vigie(['demo', '--calls', '30000', '--days', '28', '--seed', 'e2e', '--db', db]);
   vigie(['users', 'add', ADMIN, '--role', 'admin', '--password-stdin', '--db', db], `${PASSWORD}\n`);
   const name = provider(db);
   vigie(
@@ -213,10 +213,18 @@ export async function screenshots(page: Page, name: string): Promise<void> {
   await page.setViewportSize(VIEWPORTS[0]);
 }
 
+/** Waits until the page has drawn at least `count` charts. */
+export async function charts(page: Page, count: number): Promise<void> {
+  await page
+    .locator('.chart-plot canvas')
+    .nth(count - 1)
+    .waitFor({ state: 'attached', timeout: 20_000 });
+}
+
 /** Waits until the dashboard has rendered `path` (main.ts writes it on <html data-page>). */
 export async function rendered(page: Page, path: string): Promise<void> {
-  // A string: the root tsconfig has no DOM types (this runs in the page).
-  await page.waitForFunction(`document.documentElement.dataset.page === ${JSON.stringify(path)}`, undefined, {
-    timeout: 20_000,
-  });
+  // A locator, not waitForFunction: the page's CSP (no 'unsafe-eval') refuses Playwright's polled functions.
+  await page
+    .locator(`html[data-page=${JSON.stringify(path)}]`)
+    .waitFor({ state: 'attached', timeout: 20_000 });
 }
