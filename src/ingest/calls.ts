@@ -4,8 +4,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DuckDBScalarFunction, VARCHAR } from '@duckdb/node-api';
 import { PhoneNormaliser } from '../numbering/phone.ts';
-import { FORMATS, type FormatSpec, type Projection } from '../records/formats/index.ts';
-import { type CallFormat, DEFAULT_SHORT_CALL_SECONDS } from '../records/model.ts';
+import {
+  chooseFormat,
+  type FormatSpec,
+  formatSpecFor,
+  type LayoutOptions,
+  type Projection,
+} from '../records/formats/index.ts';
+import { CALL_FORMATS, type CallFormat, DEFAULT_SHORT_CALL_SECONDS } from '../records/model.ts';
 import { detectCallFormat, normaliseHeaderName, type Sniffed, sniff } from '../records/sniff.ts';
 import {
   canonicalQuery,
@@ -27,14 +33,19 @@ interface Layout {
   readonly names: readonly string[];
 }
 
-function decideLayout(path: string, sniffed: Sniffed, requested: CallFormat | 'auto' | undefined): Layout {
-  const id = requested === undefined || requested === 'auto' ? detectCallFormat(sniffed) : requested;
+function decideLayout(
+  path: string,
+  sniffed: Sniffed,
+  requested: CallFormat | 'auto' | undefined,
+  options: LayoutOptions,
+): Layout {
+  const id = chooseFormat(requested, options, () => detectCallFormat(sniffed));
   if (id === undefined) {
     throw new UsageError(
-      `${path}: cannot tell the format of this file; give --format canonical|asterisk|freeswitch|vicidial|twilio`,
+      `${path}: cannot tell the format of this file; give --format ${CALL_FORMATS.filter((f) => f !== 'map').join('|')}, or --map FILE for another export`,
     );
   }
-  const format = FORMATS[id];
+  const format = formatSpecFor(id, options);
   if (format.header) {
     const seen = new Set<string>();
     const names = sniffed.firstRecord.map((raw, i) => {
@@ -45,6 +56,8 @@ function decideLayout(path: string, sniffed: Sniffed, requested: CallFormat | 'a
     });
     if (names.length === 0)
       throw new UsageError(`${path}: the file is empty (a ${id} export needs a header row)`);
+    const problem = format.check?.(names);
+    if (problem !== undefined) throw new UsageError(`${path}: ${problem}`);
     return { format, names };
   }
   const count = sniffed.firstRecord.length;
@@ -86,7 +99,7 @@ export async function ingestFile(
   const timeZone = checkTimeZone(options.timezone ?? 'Europe/Paris');
   const { head, size, complete } = await readHead(path);
   const sniffed = sniff(head, complete);
-  const layout = decideLayout(file, sniffed, options.format);
+  const layout = decideLayout(file, sniffed, options.format, options);
   const hashing = hashFile(path);
   const workDir = await mkdtemp(join(tmpdir(), 'vigie-ingest-'));
   const progress = startProgress(file, size, estimateRows(size, head), options);

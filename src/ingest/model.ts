@@ -1,3 +1,4 @@
+import type { ColumnMap } from '../records/column-map.ts';
 import type { CallFormat } from '../records/model.ts';
 
 /** Options of one ingest, from flags and the folder's `vigie-source.json` (flags win). */
@@ -13,6 +14,12 @@ export interface IngestOptions {
   readonly callers?: Readonly<Record<string, string>>;
   /** IANA zone of naive local times; default Europe/Paris. */
   readonly timezone?: string;
+  /** `--asterisk-template`: the cdr_custom mapping that gives an `asterisk-custom` file its columns. */
+  readonly asteriskTemplate?: string;
+  /** `--map FILE` or a `vigie-source.json`'s `columns`: how an unknown export's columns map (format `map`). */
+  readonly columnMap?: ColumnMap;
+  /** `--date-format`: the layout of naive start times (`DD/MM/YY HH:mm`), never guessed. */
+  readonly dateFormat?: string;
   /** Talk time under which an answered call is `short`; default 6 s. */
   readonly shortCallSeconds?: number;
   /** Called now and then with the rows read so far and the bytes of the file. */

@@ -4,6 +4,7 @@ import { outcomeSql } from './outcome.ts';
 import type { Projection } from './formats/spec.ts';
 import { phoneFastPathSql, phoneStripSql } from '../numbering/phone.ts';
 import { localToUtcCodeSql } from '../shared/zone.ts';
+import { dateFormatSql } from './date-format.ts';
 
 /** Why a row was quarantined: a stable code, the field it concerns, and the reason in French and English. */
 export interface RowProblem extends Message {
@@ -29,6 +30,12 @@ const problems: Record<string, RowProblem> = {
     field: 'started_at',
     fr: 'date de début illisible',
     en: 'unreadable start time',
+  },
+  started_at_ambiguous: {
+    code: 'started_at_ambiguous',
+    field: 'started_at',
+    fr: 'date dans une disposition que Vigie ne devine pas (jour/mois, année sur deux chiffres) : donnez --date-format',
+    en: 'date in a layout Vigie does not guess (day/month order, two-digit year): give --date-format',
   },
   caller_missing: {
     code: 'caller_missing',
@@ -151,7 +158,9 @@ export function canonicalQuery(
 ): string {
   const started = 'started_text';
   const hasOffset = `regexp_matches(${started}, '(Z|[+-]\\d{2}:?\\d{2})$')`;
-  const naive = `(CASE WHEN ${started}[3] = '/' THEN try_strptime(${started}, [${FRENCH_FORMATS.map((f) => `'${f}'`).join(', ')}]) WHEN length(${started}) >= 16 THEN try_cast(${started} AS TIMESTAMP) END)`;
+  const naive = p.dateFormat
+    ? dateFormatSql(started, p.dateFormat)
+    : `(CASE WHEN ${started}[3] = '/' THEN try_strptime(${started}, [${FRENCH_FORMATS.map((f) => `'${f}'`).join(', ')}]) WHEN length(${started}) >= 16 THEN try_cast(${started} AS TIMESTAMP) END)`;
   const offsetTime =
     p.timeKind === 'rfc2822'
       ? `coalesce(try_strptime(${started}, '%a, %d %b %Y %H:%M:%S %z'), try_cast(${started} AS TIMESTAMPTZ))`
@@ -170,6 +179,7 @@ export function canonicalQuery(
     (CASE
       WHEN call_id IS NULL THEN 'call_id_missing'
       WHEN started_text IS NULL THEN 'started_at_missing'
+      ${p.dateFormat ? '' : `WHEN started_at IS NULL AND regexp_matches(started_text, '^\\d{1,4}[/.-]\\d{1,2}[/.-]\\d{1,4}\\b') AND NOT regexp_matches(started_text, '^\\d{4}-\\d{2}-\\d{2}') THEN 'started_at_ambiguous'`}
       WHEN started_at IS NULL THEN 'started_at_invalid'
       WHEN caller_s IS NULL OR caller_s = '' THEN 'caller_missing'
       WHEN callee_s IS NULL OR callee_s = '' THEN 'callee_missing'

@@ -2,6 +2,7 @@ import { SingleBar } from 'cli-progress';
 import { type Command, Option } from 'commander';
 import { ingestFile } from '../../ingest/calls.ts';
 import type { FileSummary, IngestOptions } from '../../ingest/model.ts';
+import { checkAsteriskTemplate, checkDateFormat, readColumnMapFile } from '../../ingest/layout-options.ts';
 import { planIngest } from '../../ingest/paths.ts';
 import { ingestReportFile } from '../../ingest/reports.ts';
 import { CALL_FORMATS } from '../../records/model.ts';
@@ -13,11 +14,26 @@ import { count, toJson } from '../format.ts';
 /** The flags: the file options that a command line can set, and where and how to report. */
 type IngestFlags = Pick<
   IngestOptions,
-  'format' | 'provider' | 'site' | 'client' | 'campaign' | 'caller' | 'timezone'
+  'format' | 'provider' | 'site' | 'client' | 'campaign' | 'caller' | 'timezone' | 'dateFormat'
 > & {
+  readonly map?: string;
+  readonly asteriskTemplate?: string;
   readonly db?: string;
   readonly json?: boolean;
 };
+
+/** The layout flags, read and checked before any file: a bad map or template stops the whole run. */
+function layoutFlags(flags: IngestFlags): Partial<IngestOptions> {
+  return {
+    ...(flags.map === undefined ? {} : { columnMap: readColumnMapFile(flags.map) }),
+    ...(flags.dateFormat === undefined
+      ? {}
+      : { dateFormat: checkDateFormat(flags.dateFormat, '--date-format') }),
+    ...(flags.asteriskTemplate === undefined
+      ? {}
+      : { asteriskTemplate: checkAsteriskTemplate(flags.asteriskTemplate) }),
+  };
+}
 
 function describe(summary: FileSummary): string {
   const parts = [
@@ -52,6 +68,7 @@ async function runIngest(
     campaign: flags.campaign,
     caller: flags.caller,
     timezone: flags.timezone,
+    ...layoutFlags(flags),
   } as IngestOptions);
   const store = await openStore({ path: flags.db ?? ctx.env.defaultDb });
   const files: FileSummary[] = [];
@@ -129,6 +146,12 @@ export function registerIngest(program: Command, ctx: CliContext): void {
     .option('--campaign <name>', 'campaign')
     .option('--caller <number>', 'caller ID, for exports without it (VICIdial)')
     .option('--timezone <zone>', 'IANA zone of naive local times (default Europe/Paris)')
+    .option('--map <file>', 'column map (JSON) for an export of another layout: implies --format map')
+    .option('--date-format <format>', "layout of the start times, e.g. 'DD/MM/YY HH:mm' (never guessed)")
+    .option(
+      '--asterisk-template <template>',
+      'cdr_custom mapping (the Master.csv => … line, or the list of CDR variables) or cdr_custom.conf: implies --format asterisk-custom',
+    )
     .addOption(dbOption(ctx))
     .option('--json', 'print one JSON object with a summary per file')
     .action(async (paths: string[], flags: IngestFlags) => {

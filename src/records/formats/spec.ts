@@ -1,4 +1,5 @@
 import type { CallFormat, Outcome } from '../model.ts';
+import type { DateFormat } from '../date-format.ts';
 import type { StatusMap } from '../outcome.ts';
 
 /** Resolves a source column by name to a SQL reference, or `NULL` when the file lacks it. */
@@ -20,6 +21,8 @@ export interface Projection {
   readonly startedAt: string;
   /** `local`: naive times in `--timezone`, unless they carry an offset; `rfc2822`: Twilio's UTC dates. */
   readonly timeKind: 'local' | 'rfc2822';
+  /** The layout of naive local times stated by the user (`--date-format`), instead of Vigie's own readers. */
+  readonly dateFormat?: DateFormat;
   readonly caller: string;
   readonly callee: string;
   readonly direction: string;
@@ -50,6 +53,8 @@ export interface FormatSpec {
   readonly header: boolean;
   /** The column names of a header-less layout with `count` columns, or undefined if not a valid layout. */
   layout?(count: number): readonly string[] | undefined;
+  /** A problem with the file's columns (normalised header or layout) that makes the format not fit it. */
+  check?(names: readonly string[]): string | undefined;
   project(col: ColumnLookup, defaults: SourceDefaults): Projection;
 }
 
