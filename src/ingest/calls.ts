@@ -21,6 +21,9 @@ import { hashFile, locateRecords, readCsvRecords, readHead, transcodeToUtf8 } fr
 
 const phones = new PhoneNormaliser();
 
+/** The provider of calls whose file and flags name none (`--provider` absent). */
+export const UNKNOWN_PROVIDER = 'unknown';
+
 interface Layout {
   readonly format: FormatSpec;
   /** Source column names in file order (normalised header, or the fixed layout). */
@@ -100,7 +103,7 @@ export async function ingestFile(
     await createProblemTable(store);
     const projection = projectionOf(layout, options);
     const source = await prepareSource(store, readable, sniffed, layout, {
-      provider: `coalesce(${projection.provider}, ${sqlString(options.provider ?? '')})`,
+      provider: `coalesce(CAST(${projection.provider} AS VARCHAR), ${sqlString(options.provider ?? UNKNOWN_PROVIDER)})`,
       callId: projection.callId,
     });
     const sha256 = await hashing;
@@ -411,7 +414,7 @@ async function commit(
             ring_seconds, talk_seconds, site, client, campaign, agent, purpose, refused, sip_code,
             q850_cause, attestation, disposition, signal,
             CASE WHEN dst_gap THEN 'gap' WHEN dst_overlap THEN 'overlap' END, $1, ord
-     FROM (SELECT * REPLACE (coalesce(provider, '') AS provider) FROM ${insertRows}
+     FROM (SELECT * REPLACE (coalesce(provider, '${UNKNOWN_PROVIDER}') AS provider) FROM ${insertRows}
            WHERE problem_code IS NULL AND NOT merged) c
      ${notStoredYet}`,
     [fileId],

@@ -223,7 +223,9 @@ export function canonicalQuery(
 export function projectedSelect(p: Projection, fill: Readonly<Record<string, string | undefined>>): string {
   const withDefault = (expression: string, name: string) => {
     const value = fill[name];
-    return value === undefined ? expression : `coalesce(${expression}, '${value.replaceAll("'", "''")}')`;
+    // A format without the column projects a bare NULL, which DuckDB types as INTEGER: cast to text.
+    const typed = `CAST(${expression} AS VARCHAR)`;
+    return value === undefined ? typed : `coalesce(${typed}, '${value.replaceAll("'", "''")}')`;
   };
   return [
     `${p.callId} AS call_id`,
@@ -240,7 +242,7 @@ export function projectedSelect(p: Projection, fill: Readonly<Record<string, str
     `${withDefault(p.site, 'site')} AS site`,
     `${withDefault(p.client, 'client')} AS client`,
     `${withDefault(p.campaign, 'campaign')} AS campaign`,
-    `${p.agent} AS agent`,
+    `CAST(${p.agent} AS VARCHAR) AS agent`,
     `${p.purpose} AS purpose_text`,
     `${p.refused} AS refused_text`,
     `${p.attestation} AS attestation_text`,
