@@ -148,6 +148,7 @@ export function canonicalQuery(
   timeZone: string,
   shortCallSeconds: number,
   ordered: string,
+  region = 'FR',
 ): string {
   const started = 'started_text';
   const hasOffset = `regexp_matches(${started}, '(Z|[+-]\\d{2}:?\\d{2})$')`;
@@ -158,7 +159,7 @@ export function canonicalQuery(
       : `try_cast(${started} AS TIMESTAMPTZ)`;
   const outcome = outcomeSql('sip_code', 'q850_cause', 'status_text', p.statuses);
   const phone = (s: string) =>
-    `coalesce(${phoneFastPathSql(s)}, CASE WHEN ${s} <> '' THEN ${PHONE_FUNCTION}(${s}) END)`;
+    `coalesce(${phoneFastPathSql(s, region)}, CASE WHEN ${s} <> '' THEN ${PHONE_FUNCTION}(${s}, '${region.replaceAll("'", "''")}') END)`;
   // Legs of one call are merged before validation, so that an agent's internal leg is merged, not quarantined.
   const merged =
     p.mergeKey === 'NULL'
