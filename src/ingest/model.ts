@@ -12,6 +12,8 @@ export interface IngestOptions {
   readonly caller?: string;
   /** The caller ID per campaign, for exports that lack it (VICIdial). */
   readonly callers?: Readonly<Record<string, string>>;
+  /** ISO 3166 region of numbers written without an international prefix (`FR`, `MA`, `TN`…); default FR. */
+  readonly country?: string;
   /** IANA zone of naive local times; default Europe/Paris. */
   readonly timezone?: string;
   /** `--asterisk-template`: the cdr_custom mapping that gives an `asterisk-custom` file its columns. */

@@ -15,6 +15,7 @@ type SourceDefaults = Pick<
   | 'campaign'
   | 'format'
   | 'timezone'
+  | 'country'
   | 'caller'
   | 'callers'
   | 'columnMap'
@@ -22,7 +23,7 @@ type SourceDefaults = Pick<
   | 'asteriskTemplate'
 >;
 
-const TEXT_KEYS = ['provider', 'site', 'client', 'campaign', 'timezone', 'caller'] as const;
+const TEXT_KEYS = ['provider', 'site', 'client', 'campaign', 'timezone', 'country', 'caller'] as const;
 
 /** Reads a folder's `vigie-source.json`; every problem names the file and the field. */
 export function readSourceDefaults(path: string): SourceDefaults {

@@ -14,7 +14,7 @@ import { count, toJson } from '../format.ts';
 /** The flags: the file options that a command line can set, and where and how to report. */
 type IngestFlags = Pick<
   IngestOptions,
-  'format' | 'provider' | 'site' | 'client' | 'campaign' | 'caller' | 'timezone' | 'dateFormat'
+  'format' | 'provider' | 'site' | 'client' | 'campaign' | 'caller' | 'timezone' | 'country' | 'dateFormat'
 > & {
   readonly map?: string;
   readonly asteriskTemplate?: string;
@@ -68,6 +68,7 @@ async function runIngest(
     campaign: flags.campaign,
     caller: flags.caller,
     timezone: flags.timezone,
+    country: flags.country,
     ...layoutFlags(flags),
   } as IngestOptions);
   const store = await openStore({ path: flags.db ?? ctx.env.defaultDb });
@@ -146,6 +147,10 @@ export function registerIngest(program: Command, ctx: CliContext): void {
     .option('--campaign <name>', 'campaign')
     .option('--caller <number>', 'caller ID, for exports without it (VICIdial)')
     .option('--timezone <zone>', 'IANA zone of naive local times (default Europe/Paris)')
+    .option(
+      '--country <region>',
+      'region of numbers written without an international prefix: FR, MA, TN… (default FR)',
+    )
     .option('--map <file>', 'column map (JSON) for an export of another layout: implies --format map')
     .option('--date-format <format>', "layout of the start times, e.g. 'DD/MM/YY HH:mm' (never guessed)")
     .option(
