@@ -278,8 +278,10 @@ describe('Asterisk cdr_custom with --asterisk-template', () => {
     });
   });
 
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: Asterisk's own ${CDR(...)} syntax, not a JS template
   it('reads epochs written by ${CDR(start,u)} as UTC instants', async () => {
     const asteriskTemplate = checkAsteriskTemplate(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Asterisk's own ${CDR(...)} syntax, not a JS template
       'Master.csv => ${CSV_QUOTE(${CDR(src)})},${CSV_QUOTE(${CDR(dst)})},${CSV_QUOTE(${CDR(start,u)})},${CSV_QUOTE(${CDR(billsec)})},${CSV_QUOTE(${CDR(disposition)})},${CSV_QUOTE(${CDR(uniqueid)})}',
     );
     const summary = await ingestFile(store, join(fixtures, 'cdr-custom-epoch-Master.csv'), {
