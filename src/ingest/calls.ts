@@ -534,7 +534,9 @@ function registerPhoneFunction(store: Store): void {
           const raw = column.getItem(row);
           const region = regions.getItem(row);
           const result =
-            typeof raw === 'string' ? phones.normalise(raw, typeof region === 'string' ? region : 'FR') : undefined;
+            typeof raw === 'string'
+              ? phones.normalise(raw, typeof region === 'string' ? region : 'FR')
+              : undefined;
           output.setItem(row, result?.ok ? result.value : null);
         }
         output.flush();
