@@ -13,7 +13,16 @@ import { count, toJson } from '../format.ts';
 /** The flags: the file options that a command line can set, and where and how to report. */
 type IngestFlags = Pick<
   IngestOptions,
-  'format' | 'provider' | 'site' | 'client' | 'campaign' | 'caller' | 'timezone' | 'country'
+  | 'format'
+  | 'provider'
+  | 'site'
+  | 'client'
+  | 'campaign'
+  | 'caller'
+  | 'timezone'
+  | 'country'
+  | 'extensions'
+  | 'inboundContexts'
 > & {
   readonly db?: string;
   readonly json?: boolean;
@@ -27,6 +36,7 @@ function describe(summary: FileSummary): string {
     `${count(summary.quarantined)} en quarantaine`,
   ];
   if (summary.merged > 0) parts.push(`${count(summary.merged)} fusionnées`);
+  if (summary.internal > 0) parts.push(`${count(summary.internal)} internes (poste à poste)`);
   if (summary.dstGap + summary.dstOverlap > 0) {
     parts.push(`heure d'été : ${summary.dstGap} dans le saut, ${summary.dstOverlap} dans la répétition`);
   }
@@ -53,6 +63,8 @@ async function runIngest(
     caller: flags.caller,
     timezone: flags.timezone,
     country: flags.country,
+    extensions: flags.extensions,
+    inboundContexts: flags.inboundContexts,
   } as IngestOptions);
   const store = await openStore({ path: flags.db ?? ctx.env.defaultDb });
   const files: FileSummary[] = [];
@@ -101,6 +113,7 @@ async function runIngest(
           duplicates: f.duplicates,
           quarantined: f.quarantined,
           merged: f.merged,
+          internal: f.internal,
           dstGap: f.dstGap,
           dstOverlap: f.dstOverlap,
           encoding: f.encoding,
@@ -133,6 +146,14 @@ export function registerIngest(program: Command, ctx: CliContext): void {
     .option(
       '--country <region>',
       'region of numbers written without an international prefix: FR, MA, TN… (default FR)',
+    )
+    .option(
+      '--extensions <regex>',
+      'PBX extensions (default: 2–6 digits that are not French short numbers, and Ext.610)',
+    )
+    .option(
+      '--inbound-contexts <regex>',
+      'Asterisk contexts of inbound calls (default ^(?:from-trunk|from-pstn))',
     )
     .addOption(dbOption(ctx))
     .option('--json', 'print one JSON object with a summary per file')
