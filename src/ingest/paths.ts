@@ -16,6 +16,8 @@ type SourceDefaults = Pick<
   | 'format'
   | 'timezone'
   | 'country'
+  | 'extensions'
+  | 'inboundContexts'
   | 'caller'
   | 'callers'
   | 'columnMap'
@@ -23,7 +25,17 @@ type SourceDefaults = Pick<
   | 'asteriskTemplate'
 >;
 
-const TEXT_KEYS = ['provider', 'site', 'client', 'campaign', 'timezone', 'country', 'caller'] as const;
+const TEXT_KEYS = [
+  'provider',
+  'site',
+  'client',
+  'campaign',
+  'timezone',
+  'country',
+  'extensions',
+  'inboundContexts',
+  'caller',
+] as const;
 
 /** Reads a folder's `vigie-source.json`; every problem names the file and the field. */
 export function readSourceDefaults(path: string): SourceDefaults {

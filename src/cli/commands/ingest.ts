@@ -14,7 +14,17 @@ import { count, toJson } from '../format.ts';
 /** The flags: the file options that a command line can set, and where and how to report. */
 type IngestFlags = Pick<
   IngestOptions,
-  'format' | 'provider' | 'site' | 'client' | 'campaign' | 'caller' | 'timezone' | 'country' | 'dateFormat'
+  | 'format'
+  | 'provider'
+  | 'site'
+  | 'client'
+  | 'campaign'
+  | 'caller'
+  | 'timezone'
+  | 'country'
+  | 'extensions'
+  | 'inboundContexts'
+  | 'dateFormat'
 > & {
   readonly map?: string;
   readonly asteriskTemplate?: string;
@@ -43,6 +53,7 @@ function describe(summary: FileSummary): string {
     `${count(summary.quarantined)} en quarantaine`,
   ];
   if (summary.merged > 0) parts.push(`${count(summary.merged)} fusionnées`);
+  if (summary.internal > 0) parts.push(`${count(summary.internal)} internes (poste à poste)`);
   if (summary.dstGap + summary.dstOverlap > 0) {
     parts.push(`heure d'été : ${summary.dstGap} dans le saut, ${summary.dstOverlap} dans la répétition`);
   }
@@ -70,6 +81,8 @@ async function runIngest(
     timezone: flags.timezone,
     country: flags.country,
     ...layoutFlags(flags),
+    extensions: flags.extensions,
+    inboundContexts: flags.inboundContexts,
   } as IngestOptions);
   const store = await openStore({ path: flags.db ?? ctx.env.defaultDb });
   const files: FileSummary[] = [];
@@ -118,6 +131,7 @@ async function runIngest(
           duplicates: f.duplicates,
           quarantined: f.quarantined,
           merged: f.merged,
+          internal: f.internal,
           dstGap: f.dstGap,
           dstOverlap: f.dstOverlap,
           encoding: f.encoding,
@@ -156,6 +170,14 @@ export function registerIngest(program: Command, ctx: CliContext): void {
     .option(
       '--asterisk-template <template>',
       'cdr_custom mapping (the Master.csv => … line, or the list of CDR variables) or cdr_custom.conf: implies --format asterisk-custom',
+    )
+    .option(
+      '--extensions <regex>',
+      'PBX extensions (default: 2–6 digits that are not French short numbers, and Ext.610)',
+    )
+    .option(
+      '--inbound-contexts <regex>',
+      'Asterisk contexts of inbound calls (default ^(?:from-trunk|from-pstn))',
     )
     .addOption(dbOption(ctx))
     .option('--json', 'print one JSON object with a summary per file')

@@ -10,7 +10,12 @@ export interface SourceDefaults {
   readonly caller?: string;
   /** The caller ID per campaign, for exports that lack it (VICIdial). */
   readonly callers?: Readonly<Record<string, string>>;
+  /** RE2 pattern of the Asterisk dialplan contexts (`dcontext`) where calls from outside arrive. */
+  readonly inboundContexts?: string;
 }
+
+/** Asterisk's and FreePBX's usual contexts of calls arriving from a trunk. */
+export const DEFAULT_INBOUND_CONTEXTS = '^(?:from-trunk|from-pstn)';
 
 /**
  * How a format's columns become the canonical fields (records.md §2): one SQL expression per field,
