@@ -3,11 +3,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DuckDBScalarFunction, VARCHAR } from '@duckdb/node-api';
-import { PhoneNormaliser } from '../numbering/phone.ts';
-import { FORMATS, type FormatSpec, type Projection } from '../records/formats/index.ts';
-import { type CallFormat, DEFAULT_SHORT_CALL_SECONDS } from '../records/model.ts';
+import { DEFAULT_REGION, isSupportedRegion, PhoneNormaliser } from '../numbering/phone.ts';
+import {
+  chooseFormat,
+  type FormatSpec,
+  formatSpecFor,
+  type LayoutOptions,
+  type Projection,
+} from '../records/formats/index.ts';
+import { CALL_FORMATS, type CallFormat, DEFAULT_SHORT_CALL_SECONDS } from '../records/model.ts';
 import { detectCallFormat, normaliseHeaderName, type Sniffed, sniff } from '../records/sniff.ts';
 import {
+  type CallContext,
   canonicalQuery,
   PHONE_FUNCTION,
   projectedSelect,
@@ -21,20 +28,28 @@ import { hashFile, locateRecords, readCsvRecords, readHead, transcodeToUtf8 } fr
 
 const phones = new PhoneNormaliser();
 
+/** The provider of calls whose file and flags name none (`--provider` absent). */
+export const UNKNOWN_PROVIDER = 'unknown';
+
 interface Layout {
   readonly format: FormatSpec;
   /** Source column names in file order (normalised header, or the fixed layout). */
   readonly names: readonly string[];
 }
 
-function decideLayout(path: string, sniffed: Sniffed, requested: CallFormat | 'auto' | undefined): Layout {
-  const id = requested === undefined || requested === 'auto' ? detectCallFormat(sniffed) : requested;
+function decideLayout(
+  path: string,
+  sniffed: Sniffed,
+  requested: CallFormat | 'auto' | undefined,
+  options: LayoutOptions,
+): Layout {
+  const id = chooseFormat(requested, options, () => detectCallFormat(sniffed));
   if (id === undefined) {
     throw new UsageError(
-      `${path}: cannot tell the format of this file; give --format canonical|asterisk|freeswitch|vicidial|twilio`,
+      `${path}: cannot tell the format of this file; give --format ${CALL_FORMATS.filter((f) => f !== 'map').join('|')}, or --map FILE for another export`,
     );
   }
-  const format = FORMATS[id];
+  const format = formatSpecFor(id, options);
   if (format.header) {
     const seen = new Set<string>();
     const names = sniffed.firstRecord.map((raw, i) => {
@@ -45,6 +60,8 @@ function decideLayout(path: string, sniffed: Sniffed, requested: CallFormat | 'a
     });
     if (names.length === 0)
       throw new UsageError(`${path}: the file is empty (a ${id} export needs a header row)`);
+    const problem = format.check?.(names);
+    if (problem !== undefined) throw new UsageError(`${path}: ${problem}`);
     return { format, names };
   }
   const count = sniffed.firstRecord.length;
@@ -68,6 +85,17 @@ export function checkTimeZone(zone: string): string {
   }
 }
 
+/** Validates a `--country` region (ISO 3166, any case) with libphonenumber-js's list. */
+export function checkRegion(region: string | undefined): string {
+  const code = (region ?? DEFAULT_REGION).trim().toUpperCase();
+  if (!/^[A-Z]{2}$/.test(code) || !isSupportedRegion(code)) {
+    throw new UsageError(
+      `unknown country: ${region} (expected an ISO 3166 code such as FR, MA, TN) / pays inconnu : ${region}`,
+    );
+  }
+  return code;
+}
+
 /**
  * Ingests one call-record file: every data row ends up stored, recognised as a duplicate, merged into
  * another leg of its call, or quarantined with its line and reason. All of it is committed in one
@@ -84,9 +112,10 @@ export async function ingestFile(
 ): Promise<FileSummary> {
   const path = resolve(file);
   const timeZone = checkTimeZone(options.timezone ?? 'Europe/Paris');
+  const region = checkRegion(options.country);
   const { head, size, complete } = await readHead(path);
   const sniffed = sniff(head, complete);
-  const layout = decideLayout(file, sniffed, options.format);
+  const layout = decideLayout(file, sniffed, options.format, options);
   const hashing = hashFile(path);
   const workDir = await mkdtemp(join(tmpdir(), 'vigie-ingest-'));
   const progress = startProgress(file, size, estimateRows(size, head), options);
@@ -100,33 +129,48 @@ export async function ingestFile(
     await createProblemTable(store);
     const projection = projectionOf(layout, options);
     const source = await prepareSource(store, readable, sniffed, layout, {
-      provider: `coalesce(${projection.provider}, ${sqlString(options.provider ?? '')})`,
+      provider: `coalesce(CAST(${projection.provider} AS VARCHAR), ${sqlString(options.provider ?? UNKNOWN_PROVIDER)})`,
       callId: projection.callId,
     });
     const sha256 = await hashing;
-    const previous = await store.one<{ rows_read: bigint; quarantined: bigint; merged: bigint }>(
-      "SELECT rows_read, quarantined, merged FROM source_files WHERE kind = 'calls' AND sha256 = $1 ORDER BY id LIMIT 1",
+    const previous = await store.one<{
+      rows_read: bigint;
+      quarantined: bigint;
+      merged: bigint;
+      internal: bigint | null;
+    }>(
+      "SELECT rows_read, quarantined, merged, internal FROM source_files WHERE kind = 'calls' AND sha256 = $1 ORDER BY id LIMIT 1",
       [sha256],
     );
     if (previous !== undefined) {
       const total = Number(previous.rows_read);
       const quarantined = Number(previous.quarantined);
       const merged = Number(previous.merged);
+      const internal = Number(previous.internal ?? 0);
       return {
         file,
         format: layout.format.id,
         rows: total,
         stored: 0,
-        duplicates: total - quarantined - merged,
+        duplicates: total - quarantined - merged - internal,
         quarantined,
         merged,
+        internal,
         dstGap: 0,
         dstOverlap: 0,
         encoding: sniffed.encoding,
         alreadyIngested: true,
       };
     }
-    const rowsOf = (relation: string) => canonicalRows(relation, layout, timeZone, options);
+    const ownNumbers = await collectOwnNumbers(store);
+    const context: CallContext = {
+      region,
+      ...(ownNumbers === undefined ? {} : { ownNumbers }),
+      ...(options.extensions === undefined
+        ? {}
+        : { extensions: checkPattern('--extensions', options.extensions) }),
+    };
+    const rowsOf = (relation: string) => canonicalRows(relation, layout, timeZone, context, options);
     return await store.transaction(() =>
       commit(store, source, rowsOf, {
         file,
@@ -187,7 +231,40 @@ function estimateRows(size: number, head: Uint8Array): number {
 }
 
 /** The per-file temporary tables (`vigie_problems`, the reasons, stays for the connection's next files). */
-const STAGING_TABLES = ['vigie_raw', 'vigie_rejects', 'vigie_problem_rows', 'vigie_located'];
+const STAGING_TABLES = [
+  'vigie_raw',
+  'vigie_rejects',
+  'vigie_problem_rows',
+  'vigie_located',
+  'vigie_own_numbers',
+];
+
+const OWN_NUMBERS = 'vigie_own_numbers';
+
+/**
+ * The client's own numbers, for the direction of calls whose file does not say: the caller IDs of the
+ * assignments (the registry). A call towards one of them from another number is inbound. Only the
+ * registry counts: a number is not taken for the client's own because it once called out. Returns the
+ * relation's name, or undefined when the registry is empty (then no join is made at all).
+ */
+async function collectOwnNumbers(store: Store): Promise<string | undefined> {
+  const known = await store.one<{ n: bigint }>('SELECT count(*) AS n FROM assignments');
+  if (Number(known?.n ?? 0) === 0) return undefined;
+  await store.run(
+    `CREATE OR REPLACE TEMP TABLE ${OWN_NUMBERS} AS SELECT DISTINCT caller_id AS number FROM assignments`,
+  );
+  return OWN_NUMBERS;
+}
+
+/** A usage error when a pattern flag does not compile (JavaScript's syntax, close to DuckDB's RE2 for these). */
+function checkPattern(flag: string, pattern: string): string {
+  try {
+    new RegExp(pattern);
+  } catch {
+    throw new UsageError(`${flag}: not a regular expression: ${pattern} / expression régulière invalide`);
+  }
+  return pattern;
+}
 
 async function dropStaging(store: Store): Promise<void> {
   for (const table of STAGING_TABLES) await store.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
@@ -254,11 +331,20 @@ function projectionOf(layout: Layout, options: IngestOptions): Projection {
   return layout.format.project(col, {
     ...(options.caller === undefined ? {} : { caller: options.caller }),
     ...(options.callers === undefined ? {} : { callers: options.callers }),
+    ...(options.inboundContexts === undefined
+      ? {}
+      : { inboundContexts: checkPattern('--inbound-contexts', options.inboundContexts) }),
   });
 }
 
 /** The canonical rows of a source relation as a SQL query (see `canonicalQuery`). */
-function canonicalRows(relation: string, layout: Layout, timeZone: string, options: IngestOptions): string {
+function canonicalRows(
+  relation: string,
+  layout: Layout,
+  timeZone: string,
+  context: CallContext,
+  options: IngestOptions,
+): string {
   const projection = projectionOf(layout, options);
   const fill = {
     provider: options.provider,
@@ -270,13 +356,14 @@ function canonicalRows(relation: string, layout: Layout, timeZone: string, optio
       SELECT ord, line, raw, ${projectedSelect(projection, fill)}
       FROM ${relation}
     )
-    ${canonicalQuery(projection, timeZone, options.shortCallSeconds ?? DEFAULT_SHORT_CALL_SECONDS, 'ord')})`;
+    ${canonicalQuery(projection, timeZone, options.shortCallSeconds ?? DEFAULT_SHORT_CALL_SECONDS, 'ord', context)})`;
 }
 
 /** How the rows that were not stored divide into quarantined and merged (the rest are duplicates). */
 interface Leftovers {
   readonly quarantined: number;
   readonly merged: number;
+  readonly internal: number;
 }
 
 /**
@@ -292,11 +379,12 @@ async function classifyLeftovers(
 ): Promise<Leftovers> {
   await store.run(
     `CREATE OR REPLACE TEMP TABLE vigie_problem_rows AS
-     SELECT ord, line, raw, problem_code, merged FROM ${rows} WHERE problem_code IS NOT NULL OR merged`,
+     SELECT ord, line, raw, problem_code, merged, internal, caller_s, callee_s, started_at
+     FROM ${rows} WHERE problem_code IS NOT NULL OR merged OR internal`,
   );
   await store.run('CREATE OR REPLACE TEMP TABLE vigie_located (ord BIGINT, line BIGINT, raw VARCHAR)');
   const wanted = await store.all<{ ord: bigint }>(
-    'SELECT ord FROM vigie_problem_rows WHERE problem_code IS NOT NULL ORDER BY ord',
+    'SELECT ord FROM vigie_problem_rows WHERE problem_code IS NOT NULL OR internal ORDER BY ord',
   );
   if (wanted.length > 0 && fastPathFile !== undefined) {
     const appender = await store.connection.createAppender('vigie_located', 'main', 'temp');
@@ -320,10 +408,24 @@ async function classifyLeftovers(
      ORDER BY c.ord`,
     [fileId],
   );
-  const counts = await store.one<{ quarantined: bigint; merged: bigint }>(
-    'SELECT count(*) FILTER (WHERE problem_code IS NOT NULL) AS quarantined, count(*) FILTER (WHERE merged) AS merged FROM vigie_problem_rows',
+  await store.run(
+    `INSERT INTO internal_calls
+     SELECT $1, coalesce(c.line, l.line), c.caller_s, c.callee_s, c.started_at, coalesce(c.raw, l.raw, ''), 'extension_to_extension'
+     FROM vigie_problem_rows c LEFT JOIN vigie_located l USING (ord)
+     WHERE c.internal AND NOT c.merged
+     ORDER BY c.ord`,
+    [fileId],
   );
-  return { quarantined: Number(counts?.quarantined ?? 0), merged: Number(counts?.merged ?? 0) };
+  const counts = await store.one<{ quarantined: bigint; merged: bigint; internal: bigint }>(
+    `SELECT count(*) FILTER (WHERE problem_code IS NOT NULL) AS quarantined, count(*) FILTER (WHERE merged) AS merged,
+            count(*) FILTER (WHERE internal AND NOT merged) AS internal
+     FROM vigie_problem_rows`,
+  );
+  return {
+    quarantined: Number(counts?.quarantined ?? 0),
+    merged: Number(counts?.merged ?? 0),
+    internal: Number(counts?.internal ?? 0),
+  };
 }
 
 async function stageWithCsvParse(
@@ -411,8 +513,8 @@ async function commit(
             ring_seconds, talk_seconds, site, client, campaign, agent, purpose, refused, sip_code,
             q850_cause, attestation, disposition, signal,
             CASE WHEN dst_gap THEN 'gap' WHEN dst_overlap THEN 'overlap' END, $1, ord
-     FROM (SELECT * REPLACE (coalesce(provider, '') AS provider) FROM ${insertRows}
-           WHERE problem_code IS NULL AND NOT merged) c
+     FROM (SELECT * REPLACE (coalesce(provider, '${UNKNOWN_PROVIDER}') AS provider) FROM ${insertRows}
+           WHERE problem_code IS NULL AND NOT merged AND NOT internal) c
      ${notStoredYet}`,
     [fileId],
   );
@@ -443,7 +545,7 @@ async function commit(
           source.fastPath ? input.readable : undefined,
           input.header,
         )
-      : { quarantined: 0, merged: 0 };
+      : { quarantined: 0, merged: 0, internal: 0 };
   const dst = await store.one<{ gap: bigint; overlap: bigint }>(
     `SELECT count(*) FILTER (WHERE dst_fold = 'gap') AS gap, count(*) FILTER (WHERE dst_fold = 'overlap') AS overlap
      FROM calls WHERE source_file_id = $1 AND dst_fold IS NOT NULL`,
@@ -456,16 +558,17 @@ async function commit(
     format: input.format,
     rows,
     stored,
-    duplicates: rows - stored - quarantined - leftovers.merged,
+    duplicates: rows - stored - quarantined - leftovers.merged - leftovers.internal,
     quarantined,
     merged: leftovers.merged,
+    internal: leftovers.internal,
     dstGap: Number(dst?.gap ?? 0),
     dstOverlap: Number(dst?.overlap ?? 0),
     encoding: input.encoding,
     alreadyIngested: false,
   };
   await store.run(
-    `UPDATE source_files SET rows_read = $2, stored = $3, duplicates = $4, quarantined = $5, merged = $6, dst_gap = $7, dst_overlap = $8 WHERE id = $1`,
+    `UPDATE source_files SET rows_read = $2, stored = $3, duplicates = $4, quarantined = $5, merged = $6, dst_gap = $7, dst_overlap = $8, internal = $9 WHERE id = $1`,
     [
       fileId,
       summary.rows,
@@ -475,6 +578,7 @@ async function commit(
       summary.merged,
       summary.dstGap,
       summary.dstOverlap,
+      summary.internal,
     ],
   );
   return summary;
@@ -482,19 +586,27 @@ async function commit(
 
 const withPhoneFunction = new WeakSet<object>();
 
-/** Registers `vigie_phone(text)`: libphonenumber-js for the writings that the SQL fast path leaves open. */
+/**
+ * Registers `vigie_phone(text, region)`: libphonenumber-js for the writings that the SQL fast path leaves
+ * open, national writings read in `region`.
+ */
 function registerPhoneFunction(store: Store): void {
   if (withPhoneFunction.has(store.connection)) return;
   store.connection.registerScalarFunction(
     DuckDBScalarFunction.create({
       name: PHONE_FUNCTION,
       returnType: VARCHAR,
-      parameterTypes: [VARCHAR],
+      parameterTypes: [VARCHAR, VARCHAR],
       mainFunction: (_info, input, output) => {
         const column = input.getColumnVector(0);
+        const regions = input.getColumnVector(1);
         for (let row = 0; row < input.rowCount; row++) {
           const raw = column.getItem(row);
-          const result = typeof raw === 'string' ? phones.normalise(raw) : undefined;
+          const region = regions.getItem(row);
+          const result =
+            typeof raw === 'string'
+              ? phones.normalise(raw, typeof region === 'string' ? region : 'FR')
+              : undefined;
           output.setItem(row, result?.ok ? result.value : null);
         }
         output.flush();

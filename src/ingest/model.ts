@@ -1,3 +1,4 @@
+import type { ColumnMap } from '../records/column-map.ts';
 import type { CallFormat } from '../records/model.ts';
 
 /** Options of one ingest, from flags and the folder's `vigie-source.json` (flags win). */
@@ -11,8 +12,20 @@ export interface IngestOptions {
   readonly caller?: string;
   /** The caller ID per campaign, for exports that lack it (VICIdial). */
   readonly callers?: Readonly<Record<string, string>>;
+  /** ISO 3166 region of numbers written without an international prefix (`FR`, `MA`, `TN`…); default FR. */
+  readonly country?: string;
+  /** RE2 pattern of PBX extensions, matched on the number without separators (`--extensions`). */
+  readonly extensions?: string;
+  /** RE2 pattern of the Asterisk contexts of inbound calls (`--inbound-contexts`); default from-trunk/from-pstn. */
+  readonly inboundContexts?: string;
   /** IANA zone of naive local times; default Europe/Paris. */
   readonly timezone?: string;
+  /** `--asterisk-template`: the cdr_custom mapping that gives an `asterisk-custom` file its columns. */
+  readonly asteriskTemplate?: string;
+  /** `--map FILE` or a `vigie-source.json`'s `columns`: how an unknown export's columns map (format `map`). */
+  readonly columnMap?: ColumnMap;
+  /** `--date-format`: the layout of naive start times (`DD/MM/YY HH:mm`), never guessed. */
+  readonly dateFormat?: string;
   /** Talk time under which an answered call is `short`; default 6 s. */
   readonly shortCallSeconds?: number;
   /** Called now and then with the rows read so far and the bytes of the file. */
@@ -25,7 +38,7 @@ export interface IngestProgress {
   readonly rows: number;
 }
 
-/** What became of one file: `rows = stored + duplicates + quarantined + merged` always holds. */
+/** What became of one file: `rows = stored + duplicates + quarantined + merged + internal` always holds. */
 export interface FileSummary {
   readonly file: string;
   readonly format: string;
@@ -34,6 +47,8 @@ export interface FileSummary {
   readonly duplicates: number;
   readonly quarantined: number;
   readonly merged: number;
+  /** Calls inside the PBX (extension to extension), set aside in `internal_calls`. */
+  readonly internal: number;
   /** Naive local times that fell in the spring-forward gap (moved forward) or the autumn overlap (read as the first). */
   readonly dstGap: number;
   readonly dstOverlap: number;

@@ -2,16 +2,40 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CALL_FORMATS, type CallFormat } from '../records/model.ts';
 import { UsageError } from '../shared/errors.ts';
+import { readSourceLayout, SOURCE_LAYOUT_KEYS } from './layout-options.ts';
 import type { IngestOptions } from './model.ts';
 
 export const SOURCE_FILE = 'vigie-source.json';
 
 type SourceDefaults = Pick<
   IngestOptions,
-  'provider' | 'site' | 'client' | 'campaign' | 'format' | 'timezone' | 'caller' | 'callers'
+  | 'provider'
+  | 'site'
+  | 'client'
+  | 'campaign'
+  | 'format'
+  | 'timezone'
+  | 'country'
+  | 'extensions'
+  | 'inboundContexts'
+  | 'caller'
+  | 'callers'
+  | 'columnMap'
+  | 'dateFormat'
+  | 'asteriskTemplate'
 >;
 
-const TEXT_KEYS = ['provider', 'site', 'client', 'campaign', 'timezone', 'caller'] as const;
+const TEXT_KEYS = [
+  'provider',
+  'site',
+  'client',
+  'campaign',
+  'timezone',
+  'country',
+  'extensions',
+  'inboundContexts',
+  'caller',
+] as const;
 
 /** Reads a folder's `vigie-source.json`; every problem names the file and the field. */
 export function readSourceDefaults(path: string): SourceDefaults {
@@ -48,11 +72,11 @@ export function readSourceDefaults(path: string): SourceDefaults {
           throw new UsageError(`${path}: field "callers.${campaign}" must be a string`);
       }
       out.callers = value as Record<string, string>;
-    } else if (!key.startsWith('$') && key !== 'comment') {
+    } else if (!SOURCE_LAYOUT_KEYS.includes(key) && !key.startsWith('$') && key !== 'comment') {
       throw new UsageError(`${path}: unknown field "${key}"`);
     }
   }
-  return out as SourceDefaults;
+  return { ...(out as SourceDefaults), ...readSourceLayout(record, path) };
 }
 
 export interface PlannedFile {

@@ -55,5 +55,15 @@ export interface CallRecord {
 }
 
 /** The formats that `vigie ingest --format` accepts (records.md §2). */
-export const CALL_FORMATS = ['canonical', 'asterisk', 'freeswitch', 'vicidial', 'twilio'] as const;
+export const CALL_FORMATS = [
+  'canonical',
+  'asterisk',
+  'freeswitch',
+  'vicidial',
+  'twilio',
+  'freepbx',
+  '3cx',
+  'asterisk-custom',
+  'map',
+] as const;
 export type CallFormat = (typeof CALL_FORMATS)[number];

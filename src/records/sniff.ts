@@ -118,6 +118,9 @@ export function detectCallFormat(sniffed: Sniffed): CallFormat | undefined {
   if (header.has('call_id') && header.has('started_at')) return 'canonical';
   if (header.has('sid') && header.has('from') && header.has('to') && header.has('status')) return 'twilio';
   if (header.has('call_date') && header.has('phone_number_dialed')) return 'vicidial';
+  if (['calldate', 'src', 'dst', 'dcontext', 'billsec', 'disposition'].every((c) => header.has(c)))
+    return 'freepbx';
+  if (['call_time', 'call_id', 'from', 'to', 'status', 'talking'].every((c) => header.has(c))) return '3cx';
   const records = sniffed.sampleRecords;
   const count = sniffed.firstRecord.length;
   const asterisk =

@@ -2,8 +2,9 @@ import type { Message } from '../shared/messages.ts';
 import { ATTESTATIONS, DIRECTIONS, PURPOSES } from './model.ts';
 import { outcomeSql } from './outcome.ts';
 import type { Projection } from './formats/spec.ts';
-import { phoneFastPathSql, phoneStripSql } from '../numbering/phone.ts';
+import { FRENCH_SHORT_NUMBER_PATTERN, phoneFastPathSql, phoneStripSql } from '../numbering/phone.ts';
 import { localToUtcCodeSql } from '../shared/zone.ts';
+import { dateFormatSql } from './date-format.ts';
 
 /** Why a row was quarantined: a stable code, the field it concerns, and the reason in French and English. */
 export interface RowProblem extends Message {
@@ -29,6 +30,12 @@ const problems: Record<string, RowProblem> = {
     field: 'started_at',
     fr: 'date de début illisible',
     en: 'unreadable start time',
+  },
+  started_at_ambiguous: {
+    code: 'started_at_ambiguous',
+    field: 'started_at',
+    fr: 'date dans une disposition que Vigie ne devine pas (jour/mois, année sur deux chiffres) : donnez --date-format',
+    en: 'date in a layout Vigie does not guess (day/month order, two-digit year): give --date-format',
   },
   caller_missing: {
     code: 'caller_missing',
@@ -134,6 +141,33 @@ const FALSE_WORDS = ['false', '0', 'non', 'no', 'faux', 'n'];
 /** French writings of a local time (`23/11/2026 10:15(:00)`); ISO ones are read by a cast, much faster. */
 const FRENCH_FORMATS = ['%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M'];
 
+/** What the ingest knows of the numbers around a file's calls (flags, the store's own numbers). */
+export interface CallContext {
+  /** ISO 3166 region of national writings (`--country`); default FR. */
+  readonly region?: string;
+  /** A regular expression (RE2) that a PBX extension matches, with separators removed (`--extensions`). */
+  readonly extensions?: string;
+  /** A relation with one column `number`: the client's own numbers (E.164), for the direction. */
+  readonly ownNumbers?: string;
+}
+
+/**
+ * Whether a stripped writing is a PBX extension: `Ext.610`/`poste 12`, else the `--extensions` pattern,
+ * else 2–6 digits that are not a French short number reachable from outside (`100`, `1001`, `214943`).
+ */
+export function extensionSql(stripped: string, context: CallContext): string {
+  const named = `regexp_full_match(${stripped}, '(?i)(?:ext|poste|x)\\d{1,6}')`;
+  if (context.extensions !== undefined) {
+    return `(${named} OR regexp_matches(${stripped}, '${context.extensions.replaceAll("'", "''")}'))`;
+  }
+  const short =
+    (context.region ?? 'FR') === 'FR'
+      ? ` AND NOT regexp_full_match(${stripped}, '${FRENCH_SHORT_NUMBER_PATTERN}')`
+      : '';
+  // Phone numbers (E.164, national writings) are longer than any default extension: skip the patterns.
+  return `(length(${stripped}) <= 11 AND (${named} OR (regexp_full_match(${stripped}, '\\d{2,6}')${short})))`;
+}
+
 /** Name of the SQL function that normalises the phone writings the fast path does not recognise. */
 export const PHONE_FUNCTION = 'vigie_phone';
 
@@ -148,28 +182,38 @@ export function canonicalQuery(
   timeZone: string,
   shortCallSeconds: number,
   ordered: string,
+  context: CallContext = {},
 ): string {
+  const region = context.region ?? 'FR';
   const started = 'started_text';
   const hasOffset = `regexp_matches(${started}, '(Z|[+-]\\d{2}:?\\d{2})$')`;
-  const naive = `(CASE WHEN ${started}[3] = '/' THEN try_strptime(${started}, [${FRENCH_FORMATS.map((f) => `'${f}'`).join(', ')}]) WHEN length(${started}) >= 16 THEN try_cast(${started} AS TIMESTAMP) END)`;
+  const naive = p.dateFormat
+    ? dateFormatSql(started, p.dateFormat)
+    : `(CASE WHEN ${started}[3] = '/' THEN try_strptime(${started}, [${FRENCH_FORMATS.map((f) => `'${f}'`).join(', ')}]) WHEN length(${started}) >= 16 THEN try_cast(${started} AS TIMESTAMP) END)`;
   const offsetTime =
     p.timeKind === 'rfc2822'
       ? `coalesce(try_strptime(${started}, '%a, %d %b %Y %H:%M:%S %z'), try_cast(${started} AS TIMESTAMPTZ))`
       : `try_cast(${started} AS TIMESTAMPTZ)`;
   const outcome = outcomeSql('sip_code', 'q850_cause', 'status_text', p.statuses);
+  // Whether the normalised number is one of the client's own (stored outbound callers, assignments).
+  const own = (n: string) =>
+    context.ownNumbers === undefined
+      ? 'false'
+      : `coalesce(${n} IN (SELECT number FROM ${context.ownNumbers}), false)`;
   const phone = (s: string) =>
-    `coalesce(${phoneFastPathSql(s)}, CASE WHEN ${s} <> '' THEN ${PHONE_FUNCTION}(${s}) END)`;
+    `coalesce(${phoneFastPathSql(s, region)}, CASE WHEN ${s} <> '' THEN ${PHONE_FUNCTION}(${s}, '${region.replaceAll("'", "''")}') END)`;
   // Legs of one call are merged before validation, so that an agent's internal leg is merged, not quarantined.
   const merged =
     p.mergeKey === 'NULL'
       ? 'false'
       : `(merge_key IS NOT NULL AND row_number() OVER (PARTITION BY merge_key ORDER BY leg_rank, ${ordered}) > 1)`;
   return `
-  SELECT * EXCLUDE (problem), CASE WHEN merged THEN NULL ELSE problem END AS problem_code FROM (
+  SELECT * EXCLUDE (problem), CASE WHEN merged OR internal THEN NULL ELSE problem END AS problem_code FROM (
   SELECT *,
     (CASE
       WHEN call_id IS NULL THEN 'call_id_missing'
       WHEN started_text IS NULL THEN 'started_at_missing'
+      ${p.dateFormat ? '' : `WHEN started_at IS NULL AND regexp_matches(started_text, '^\\d{1,4}[/.-]\\d{1,2}[/.-]\\d{1,4}\\b') AND NOT regexp_matches(started_text, '^\\d{4}-\\d{2}-\\d{2}') THEN 'started_at_ambiguous'`}
       WHEN started_at IS NULL THEN 'started_at_invalid'
       WHEN caller_s IS NULL OR caller_s = '' THEN 'caller_missing'
       WHEN callee_s IS NULL OR callee_s = '' THEN 'callee_missing'
@@ -187,9 +231,18 @@ export function canonicalQuery(
     END) AS problem,
     ${merged} AS merged
   FROM (
+  SELECT * EXCLUDE (direction, own_caller, own_callee),
+    (CASE WHEN direction IS NOT NULL THEN direction
+          WHEN callee_extension AND NOT caller_extension THEN 'inbound'
+          WHEN own_callee AND NOT own_caller THEN 'inbound'
+          ELSE 'outbound' END) AS direction
+  FROM (
   SELECT * EXCLUDE (naive_local, local_code, offset_time, caller_text, callee_text, direction_text, purpose_text, refused_text, attestation_text),
     ${phone('caller_s')} AS caller,
-    ${phone('callee_s')} AS callee,
+    -- An inbound call to an extension keeps the extension, as dialled.
+    (CASE WHEN callee_extension AND NOT caller_extension THEN callee_s ELSE ${phone('callee_s')} END) AS callee,
+    ${own('caller')} AS own_caller,
+    ${own('callee')} AS own_callee,
     (CASE WHEN naive_local IS NULL THEN offset_time
           ELSE CAST(naive_local - to_minutes(local_code // 4 - 1440) AS TIMESTAMPTZ) END) AS started_at,
     coalesce(local_code % 4 = 1, false) AS dst_gap,
@@ -198,7 +251,13 @@ export function canonicalQuery(
     ${outcome.signal} AS signal,
     (${outcome.outcome} = 'answered' AND coalesce(talk_seconds, 0) < ${Number(shortCallSeconds)}) AS short
   FROM (
-    SELECT *, CASE WHEN naive_local IS NOT NULL THEN ${localToUtcCodeSql('naive_local', timeZone)} END AS local_code
+    SELECT *, CASE WHEN naive_local IS NOT NULL THEN ${localToUtcCodeSql('naive_local', timeZone)} END AS local_code,
+      -- Extension to extension: a call inside the PBX, set aside as internal, never an outbound call.
+      coalesce(caller_extension AND callee_extension, false) AS internal
+    FROM (
+    SELECT *,
+      coalesce(${extensionSql('caller_s', context)}, false) AS caller_extension,
+      coalesce(${extensionSql('callee_s', context)}, false) AS callee_extension
     FROM (
     SELECT *,
       CASE WHEN ${hasOffset} THEN NULL ELSE ${naive} END AS naive_local,
@@ -209,21 +268,23 @@ export function canonicalQuery(
       ${decimal('talk_text')} AS talk_seconds,
       ${integer('sip_text')} AS sip_code,
       ${integer('q850_text')} AS q850_cause,
-      coalesce(lower(direction_text), 'outbound') AS direction,
+      lower(direction_text) AS direction,
       coalesce(lower(purpose_text), 'prospecting') AS purpose,
       CASE WHEN refused_text IS NULL THEN false
            WHEN lower(refused_text) IN (${quoteList(TRUE_WORDS)}) THEN true
            WHEN lower(refused_text) IN (${quoteList(FALSE_WORDS)}) THEN false END AS refused,
       upper(attestation_text) AS attestation
     FROM projected
-  ))))`;
+  ))))))`;
 }
 
 /** The select list giving each projected field its canonical text name. */
 export function projectedSelect(p: Projection, fill: Readonly<Record<string, string | undefined>>): string {
   const withDefault = (expression: string, name: string) => {
     const value = fill[name];
-    return value === undefined ? expression : `coalesce(${expression}, '${value.replaceAll("'", "''")}')`;
+    // A format without the column projects a bare NULL, which DuckDB types as INTEGER: cast to text.
+    const typed = `CAST(${expression} AS VARCHAR)`;
+    return value === undefined ? typed : `coalesce(${typed}, '${value.replaceAll("'", "''")}')`;
   };
   return [
     `${p.callId} AS call_id`,
@@ -240,7 +301,7 @@ export function projectedSelect(p: Projection, fill: Readonly<Record<string, str
     `${withDefault(p.site, 'site')} AS site`,
     `${withDefault(p.client, 'client')} AS client`,
     `${withDefault(p.campaign, 'campaign')} AS campaign`,
-    `${p.agent} AS agent`,
+    `CAST(${p.agent} AS VARCHAR) AS agent`,
     `${p.purpose} AS purpose_text`,
     `${p.refused} AS refused_text`,
     `${p.attestation} AS attestation_text`,

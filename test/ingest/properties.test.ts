@@ -38,7 +38,8 @@ const accountedFor = (s: {
   duplicates: number;
   quarantined: number;
   merged: number;
-}) => s.rows === s.stored + s.duplicates + s.quarantined + s.merged;
+  internal: number;
+}) => s.rows === s.stored + s.duplicates + s.quarantined + s.merged + s.internal;
 
 describe('ingest properties', () => {
   it('any permutation or duplication of a file’s rows stores the same set', async () => {

@@ -2,6 +2,7 @@ import { SingleBar } from 'cli-progress';
 import { type Command, Option } from 'commander';
 import { ingestFile } from '../../ingest/calls.ts';
 import type { FileSummary, IngestOptions } from '../../ingest/model.ts';
+import { checkAsteriskTemplate, checkDateFormat, readColumnMapFile } from '../../ingest/layout-options.ts';
 import { planIngest } from '../../ingest/paths.ts';
 import { ingestReportFile } from '../../ingest/reports.ts';
 import { CALL_FORMATS } from '../../records/model.ts';
@@ -13,11 +14,36 @@ import { count, toJson } from '../format.ts';
 /** The flags: the file options that a command line can set, and where and how to report. */
 type IngestFlags = Pick<
   IngestOptions,
-  'format' | 'provider' | 'site' | 'client' | 'campaign' | 'caller' | 'timezone'
+  | 'format'
+  | 'provider'
+  | 'site'
+  | 'client'
+  | 'campaign'
+  | 'caller'
+  | 'timezone'
+  | 'country'
+  | 'extensions'
+  | 'inboundContexts'
+  | 'dateFormat'
 > & {
+  readonly map?: string;
+  readonly asteriskTemplate?: string;
   readonly db?: string;
   readonly json?: boolean;
 };
+
+/** The layout flags, read and checked before any file: a bad map or template stops the whole run. */
+function layoutFlags(flags: IngestFlags): Partial<IngestOptions> {
+  return {
+    ...(flags.map === undefined ? {} : { columnMap: readColumnMapFile(flags.map) }),
+    ...(flags.dateFormat === undefined
+      ? {}
+      : { dateFormat: checkDateFormat(flags.dateFormat, '--date-format') }),
+    ...(flags.asteriskTemplate === undefined
+      ? {}
+      : { asteriskTemplate: checkAsteriskTemplate(flags.asteriskTemplate) }),
+  };
+}
 
 function describe(summary: FileSummary): string {
   const parts = [
@@ -27,6 +53,7 @@ function describe(summary: FileSummary): string {
     `${count(summary.quarantined)} en quarantaine`,
   ];
   if (summary.merged > 0) parts.push(`${count(summary.merged)} fusionnées`);
+  if (summary.internal > 0) parts.push(`${count(summary.internal)} internes (poste à poste)`);
   if (summary.dstGap + summary.dstOverlap > 0) {
     parts.push(`heure d'été : ${summary.dstGap} dans le saut, ${summary.dstOverlap} dans la répétition`);
   }
@@ -52,6 +79,10 @@ async function runIngest(
     campaign: flags.campaign,
     caller: flags.caller,
     timezone: flags.timezone,
+    country: flags.country,
+    ...layoutFlags(flags),
+    extensions: flags.extensions,
+    inboundContexts: flags.inboundContexts,
   } as IngestOptions);
   const store = await openStore({ path: flags.db ?? ctx.env.defaultDb });
   const files: FileSummary[] = [];
@@ -100,6 +131,7 @@ async function runIngest(
           duplicates: f.duplicates,
           quarantined: f.quarantined,
           merged: f.merged,
+          internal: f.internal,
           dstGap: f.dstGap,
           dstOverlap: f.dstOverlap,
           encoding: f.encoding,
@@ -129,6 +161,24 @@ export function registerIngest(program: Command, ctx: CliContext): void {
     .option('--campaign <name>', 'campaign')
     .option('--caller <number>', 'caller ID, for exports without it (VICIdial)')
     .option('--timezone <zone>', 'IANA zone of naive local times (default Europe/Paris)')
+    .option(
+      '--country <region>',
+      'region of numbers written without an international prefix: FR, MA, TN… (default FR)',
+    )
+    .option('--map <file>', 'column map (JSON) for an export of another layout: implies --format map')
+    .option('--date-format <format>', "layout of the start times, e.g. 'DD/MM/YY HH:mm' (never guessed)")
+    .option(
+      '--asterisk-template <template>',
+      'cdr_custom mapping (the Master.csv => … line, or the list of CDR variables) or cdr_custom.conf: implies --format asterisk-custom',
+    )
+    .option(
+      '--extensions <regex>',
+      'PBX extensions (default: 2–6 digits that are not French short numbers, and Ext.610)',
+    )
+    .option(
+      '--inbound-contexts <regex>',
+      'Asterisk contexts of inbound calls (default ^(?:from-trunk|from-pstn))',
+    )
     .addOption(dbOption(ctx))
     .option('--json', 'print one JSON object with a summary per file')
     .action(async (paths: string[], flags: IngestFlags) => {

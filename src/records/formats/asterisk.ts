@@ -1,4 +1,4 @@
-import { type FormatSpec, NULL, statusMap, text } from './spec.ts';
+import { DEFAULT_INBOUND_CONTEXTS, type FormatSpec, NULL, sqlText, statusMap, text } from './spec.ts';
 
 const BASE = [
   'accountcode',
@@ -44,7 +44,8 @@ export const asteriskFormat: FormatSpec = {
       timeKind: 'local',
       caller,
       callee: f('dst'),
-      direction: NULL,
+      // A call that entered the dialplan in a trunk's context came from outside; otherwise the numbers tell.
+      direction: `(CASE WHEN regexp_matches(coalesce(${f('dcontext')}, ''), ${sqlText(defaults.inboundContexts ?? DEFAULT_INBOUND_CONTEXTS)}) THEN 'inbound' END)`,
       status: `upper(${f('disposition')})`,
       statuses: statusMap({
         ANSWERED: 'answered',

@@ -1,4 +1,5 @@
 import type { CallFormat, Outcome } from '../model.ts';
+import type { DateFormat } from '../date-format.ts';
 import type { StatusMap } from '../outcome.ts';
 
 /** Resolves a source column by name to a SQL reference, or `NULL` when the file lacks it. */
@@ -9,7 +10,12 @@ export interface SourceDefaults {
   readonly caller?: string;
   /** The caller ID per campaign, for exports that lack it (VICIdial). */
   readonly callers?: Readonly<Record<string, string>>;
+  /** RE2 pattern of the Asterisk dialplan contexts (`dcontext`) where calls from outside arrive. */
+  readonly inboundContexts?: string;
 }
+
+/** Asterisk's and FreePBX's usual contexts of calls arriving from a trunk. */
+export const DEFAULT_INBOUND_CONTEXTS = '^(?:from-trunk|from-pstn)';
 
 /**
  * How a format's columns become the canonical fields (records.md §2): one SQL expression per field,
@@ -20,6 +26,8 @@ export interface Projection {
   readonly startedAt: string;
   /** `local`: naive times in `--timezone`, unless they carry an offset; `rfc2822`: Twilio's UTC dates. */
   readonly timeKind: 'local' | 'rfc2822';
+  /** The layout of naive local times stated by the user (`--date-format`), instead of Vigie's own readers. */
+  readonly dateFormat?: DateFormat;
   readonly caller: string;
   readonly callee: string;
   readonly direction: string;
@@ -50,6 +58,8 @@ export interface FormatSpec {
   readonly header: boolean;
   /** The column names of a header-less layout with `count` columns, or undefined if not a valid layout. */
   layout?(count: number): readonly string[] | undefined;
+  /** A problem with the file's columns (normalised header or layout) that makes the format not fit it. */
+  check?(names: readonly string[]): string | undefined;
   project(col: ColumnLookup, defaults: SourceDefaults): Projection;
 }
 
