@@ -265,8 +265,6 @@ function normalise(
         if (!clients.has(a.client)) where('client', `unknown client "${a.client}" / client inconnu`);
         if (a.provider === null || !providers.has(a.provider))
           where('provider', `unknown provider "${a.provider ?? ''}" / prestataire inconnu`);
-        if (a.campaign !== null && campaigns.size > 0 && !campaigns.has(a.campaign))
-          where('campaign', `unknown campaign "${a.campaign}" / campagne inconnue`);
         assignments.push(a);
       }
     }
