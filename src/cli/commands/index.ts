@@ -19,6 +19,8 @@ const COMMANDS: readonly (readonly [readonly string[], () => Promise<Register>])
   [['registry'], async () => (await import('./registry.ts')).registerRegistry],
   [['alerts', 'alert'], async () => (await import('./alerts.ts')).registerAlerts],
   [['providers', 'ingest-audits', 'report'], async () => (await import('./providers.ts')).registerProviders],
+  [['serve'], async () => (await import('./serve.ts')).registerServe],
+  [['users', 'keys'], async () => (await import('./accounts.ts')).registerAccounts],
 ];
 
 /** Registers the command named `verb` when it is known, else every command (help, unknown verbs). */
