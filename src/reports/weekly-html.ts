@@ -26,6 +26,11 @@ export function escapeHtml(text: string): string {
 
 const e = escapeHtml;
 
+/** A CSS string literal for generated content (inside a <style>: no quote, backslash or `<` survives). */
+export function cssString(text: string): string {
+  return `"${text.replace(/[\\"<>\n\r]/g, (c) => `\\${c.charCodeAt(0).toString(16)} `)}"`;
+}
+
 const T = {
   title: { fr: 'Rapport hebdomadaire des prestataires', en: 'Weekly provider report' },
   weekFromTo: {
@@ -251,7 +256,12 @@ ${r.revision.differences
 <html lang="${lang}"><head><meta charset="utf-8">
 <title>${e(T.title[lang])} ${e(r.week)}</title>
 <style>
-  @page { size: A4 landscape; margin: 14mm 10mm 16mm 10mm; }
+  @page {
+    size: A4 landscape; margin: 14mm 10mm 16mm 10mm;
+    @top-left { content: ${cssString(`Vigie · ${T.title[lang]} · ${r.week}`)}; font-size: 8px; color: #555; }
+    @bottom-left { content: ${cssString(`${T.generated[lang]} ${longDate(r.generatedAt.slice(0, 10), lang)}`)}; font-size: 8px; color: #555; }
+    @bottom-right { content: ${cssString(`${label('page', lang)} `)} counter(page) " / " counter(pages); font-size: 8px; color: #555; }
+  }
   body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10px; color: #222; margin: 0; }
   h1 { font-size: 18px; margin: 0 0 4px; } h2 { font-size: 14px; margin: 12px 0 6px; border-bottom: 2px solid #1f5fbf; }
   section.page { break-before: page; } section.page:first-of-type { break-before: auto; }
@@ -265,7 +275,7 @@ ${r.revision.differences
 <body data-week="${e(r.week)}">
 <section class="page" id="scorecard">
 <h1>${e(T.title[lang])} — ${e(label('week', lang))} ${e(r.week)}</h1>
-<p class="meta">${e(T.weekFromTo[lang](longDate(r.from, lang), longDate(r.to, lang)))} · ${e(T.scope[lang])} : ${e(scope)} · ${e(T.generated[lang])} ${e(longDate(r.generatedAt.slice(0, 10), lang))}</p>
+<p class="meta">${e(T.weekFromTo[lang](longDate(r.from, lang), longDate(r.to, lang)))} · ${e(T.scope[lang])}${lang === 'fr' ? ' :' : ':'} ${e(scope)} · ${e(T.generated[lang])} ${e(longDate(r.generatedAt.slice(0, 10), lang))}</p>
 ${revised}
 <h2>${e(T.scorecard[lang])} — ${e(label('providers', lang))}</h2>
 ${cardTable(s.providers, lang, true, 'providers')}

@@ -1,8 +1,11 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { emptyOrganisation, findOrganisationFile, loadOrganisation } from '../../config/organisation.ts';
 import { ingestAuditFile } from '../../ingest/audits.ts';
 import {
   BREACH_LABELS,
+  frenchNumber,
   integer,
   type Lang,
   label,
@@ -10,12 +13,13 @@ import {
   pct,
   points,
   STATUS_LABELS,
-  frenchNumber,
 } from '../../providers/labels.ts';
 import type { Organisation } from '../../providers/model.ts';
 import { formatEuros } from '../../providers/penalties.ts';
 import type { Card, Scorecard } from '../../providers/scorecard.ts';
-import { type ProvidersContext, scorecards } from '../../providers/service.ts';
+import { type ProvidersContext, scorecards, weeklyReport } from '../../providers/service.ts';
+import { runSchedule, scheduleFolder } from '../../reports/schedule.ts';
+import { REPORT_FORMATS, type ReportFormat, renderWeekly } from '../../reports/weekly.ts';
 import { UsageError } from '../../shared/errors.ts';
 import { openStore, type Store } from '../../store/store.ts';
 import type { CliContext } from '../context.ts';
@@ -44,10 +48,11 @@ export async function providersContext(
   };
 }
 
-function langOf(value: string | undefined): Lang {
-  if (value === undefined || value === 'fr') return 'fr';
+function langOf(value: string | undefined, fallback: Lang = 'fr'): Lang {
+  if (value === undefined) return fallback;
+  if (value === 'fr') return 'fr';
   if (value === 'en') return 'en';
-  throw new UsageError(`--lang ${value}: fr or en`);
+  throw new UsageError(`--lang ${value} : fr ou en / fr or en`);
 }
 
 function cardRow(c: Card, lang: Lang, withPenalties: boolean): string[] {
@@ -220,4 +225,105 @@ export function registerProviders(program: Command, ctx: CliContext): void {
         store.close();
       }
     });
+
+  program
+    .command('report')
+    .description(
+      'the weekly report (per number, scorecard, violations, breaches and penalties with their evidence) as HTML, PDF or CSV; --schedule writes and sends the Monday batch',
+    )
+    .addOption(dbOption(ctx))
+    .option('--week <week>', 'ISO week, e.g. 2026-W47 (default: last week)')
+    .option('--provider <provider>', 'one provider only: no other provider appears')
+    .option('--client <client>', 'one client only')
+    .option('--format <format>', 'html, pdf or csv (default: from --out, else html)')
+    .option('--out <file>', 'the file to write (html and csv go to the standard output without it)')
+    .option('--lang <lang>', 'fr (default: report.lang of the organisation file) or en')
+    .option('--config <file>', 'organisation file (default: VIGIE_CONFIG, else vigie.config.yaml)')
+    .option(
+      '--schedule',
+      "the Monday batch: every provider's and client's report into a folder, sent by e-mail when configured",
+    )
+    .option('--folder <dir>', 'with --schedule: the folder (default: report.folder of the organisation file)')
+    .option('--json', 'with --schedule: its summary as JSON')
+    .action(async (flags: ReportFlags) => {
+      const org = organisationOf(ctx, flags.config);
+      const lang = langOf(flags.lang, org.report.lang);
+      const store = await openStore({ path: flags.db });
+      try {
+        const pctx = await providersContext(ctx, store, org);
+        if (flags.schedule) {
+          if (flags.provider !== undefined || flags.client !== undefined || flags.out !== undefined)
+            throw new UsageError(
+              '--schedule écrit les rapports de tous : sans --provider, --client ni --out / --schedule writes everyone’s reports: no --provider, --client or --out',
+            );
+          const r = await runSchedule({
+            ctx: pctx,
+            folder: scheduleFolder(pctx, flags.folder),
+            lang,
+            env: process.env,
+            ...(flags.week === undefined ? {} : { week: flags.week }),
+          });
+          if (flags.json) ctx.out(toJson(r));
+          else {
+            ctx.out(
+              `${r.week} : ${r.reports.length} rapports dans ${r.folder} / ${r.reports.length} reports in ${r.folder}`,
+            );
+            if (!r.pdf)
+              ctx.err(
+                'Chromium introuvable : rapports en HTML au lieu de PDF / Chromium not found: HTML reports instead of PDF',
+              );
+            for (const m of r.sent)
+              ctx.out(`  envoyé / sent ${m.recipient} → ${m.to} (${m.attachments.length})`);
+            for (const m of r.alreadySent) ctx.out(`  déjà envoyé / already sent ${m}`);
+            for (const m of r.noAddress) ctx.err(`  sans adresse e-mail / no e-mail address: ${m}`);
+            for (const m of r.revised) ctx.out(`  révisé / revised: ${m}`);
+          }
+          return;
+        }
+        const format = formatOf(flags.format, flags.out);
+        if (format === 'pdf' && flags.out === undefined)
+          throw new UsageError('--format pdf : indiquez --out FICHIER / give --out FILE');
+        const report = await weeklyReport({
+          ctx: pctx,
+          input: {
+            ...(flags.week === undefined ? {} : { week: flags.week }),
+            ...(flags.provider === undefined ? {} : { provider: flags.provider }),
+            ...(flags.client === undefined ? {} : { client: flags.client }),
+          },
+        });
+        const bytes = await renderWeekly(report, format, lang, process.env);
+        if (flags.out === undefined) {
+          if (ctx.outBytes !== undefined) ctx.outBytes(bytes);
+          else ctx.out(bytes.toString('utf8'));
+        } else {
+          const out = resolve(ctx.env.cwd, flags.out);
+          writeFileSync(out, bytes);
+          ctx.err(
+            `${out} : ${report.week}, ${report.numbers.length} numéros / numbers, ${report.scorecard.breaches.length} manquements / breaches${report.revision === null ? '' : ' — RÉVISÉ / REVISED'}`,
+          );
+        }
+      } finally {
+        store.close();
+      }
+    });
+}
+
+interface ReportFlags {
+  readonly db: string;
+  readonly week?: string;
+  readonly provider?: string;
+  readonly client?: string;
+  readonly format?: string;
+  readonly out?: string;
+  readonly lang?: string;
+  readonly config?: string;
+  readonly schedule?: boolean;
+  readonly folder?: string;
+  readonly json?: boolean;
+}
+
+function formatOf(given: string | undefined, out: string | undefined): ReportFormat {
+  const text = given ?? /\.(html|pdf|csv)$/i.exec(out ?? '')?.[1]?.toLowerCase() ?? 'html';
+  if ((REPORT_FORMATS as readonly string[]).includes(text)) return text as ReportFormat;
+  throw new UsageError(`--format ${text} : html, pdf ou csv / html, pdf or csv`);
 }
