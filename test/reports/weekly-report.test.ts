@@ -234,3 +234,85 @@ describe('vigie report', () => {
     );
   });
 });
+
+// About 4.5 minutes on 2 cores (ten reports, each recomputing its scorecard, and ten PDFs): too slow for the
+// shared suite, run with VIGIE_SLOW_TESTS=1.
+describe.skipIf(process.env.VIGIE_SLOW_TESTS !== '1')('vigie report --schedule', () => {
+  it('writes the Monday batch to a folder and mails each provider its own, each client all of its own', async () => {
+    const { spawn } = await import('node:child_process');
+    const sink = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'test/alerts/support/smtp-sink.ts')],
+      {
+        cwd: ROOT,
+      },
+    );
+    const lines: string[] = [];
+    let buffer = '';
+    sink.stdout.on('data', (c: Buffer) => {
+      buffer += c.toString('utf8');
+      const parts = buffer.split('\n');
+      buffer = parts.pop() ?? '';
+      lines.push(...parts);
+    });
+    try {
+      while (lines.length === 0) await new Promise((r) => setTimeout(r, 50));
+      const { port } = JSON.parse(lines[0] ?? '{}') as { port: number };
+      let inClients = true;
+      const text = readFileSync(config, 'utf8')
+        .split('\n')
+        .flatMap((line) => {
+          if (line.startsWith('campaigns:')) inClients = false;
+          const m = /^ {2}- id: (\S+)$/.exec(line);
+          return inClients && m !== null ? [line, `    email: ${m[1]}@vigie.test`] : [line];
+        })
+        .join('\n');
+      const mailConfig = join(root, 'sim', 'vigie.mail.yaml');
+      writeFileSync(
+        mailConfig,
+        `${text}\nreport:\n  folder: rapports\n  smtp: { host: 127.0.0.1, port: ${port}, secure: false, from: vigie@client.test }\n`,
+      );
+      const args = ['report', '--schedule', '--week', WEEK, '--json', '--db', db, '--config', mailConfig];
+      const first = await cli(args, root);
+      expect(first.code, first.err).toBe(0);
+      const summary = JSON.parse(first.out) as {
+        folder: string;
+        reports: { name: string; provider: string | null; client: string | null; files: string[] }[];
+        sent: { to: string; recipient: string; attachments: string[] }[];
+      };
+      expect(summary.folder).toBe(join(root, 'sim', 'rapports', WEEK));
+      const providers = truth.providers.map((p) => p.id).sort();
+      expect(
+        summary.reports
+          .filter((r) => r.client === null)
+          .map((r) => r.provider)
+          .sort(),
+      ).toEqual(providers);
+      for (const r of summary.reports)
+        for (const f of r.files) expect(readFileSync(f).length).toBeGreaterThan(1000);
+      while (lines.length < 1 + summary.sent.length) await new Promise((r) => setTimeout(r, 50));
+      const mails = lines.slice(1).map((l) => JSON.parse(l) as { to: string[]; raw: string });
+      expect(mails.map((m) => m.to[0]).sort()).toEqual(
+        [...providers, 'enerlux', 'assurplus'].map((id) => `${id}@vigie.test`).sort(),
+      );
+      for (const p of providers) {
+        const mail = mails.find((m) => m.to[0] === `${p}@vigie.test`);
+        // A provider receives its own report (PDF and CSV) and nobody else's.
+        const names = [...(mail?.raw ?? '').matchAll(/filename="?([^";\r\n]+)/g)].map((m) => m[1]);
+        expect(names.sort()).toEqual([`${WEEK}-prestataire-${p}.csv`, `${WEEK}-prestataire-${p}.pdf`]);
+      }
+      const enerlux = mails.find((m) => m.to[0] === 'enerlux@vigie.test');
+      const names = [...(enerlux?.raw ?? '').matchAll(/filename="?([^";\r\n]+)/g)].map((m) => m[1] ?? '');
+      expect(names).toContain(`${WEEK}-client-enerlux.pdf`);
+      expect(names.every((n) => n.startsWith(`${WEEK}-client-enerlux`))).toBe(true);
+      // Run again the same week: the reports are rewritten, nothing is sent twice.
+      const again = await cli(args, root);
+      expect(again.code, again.err).toBe(0);
+      expect((JSON.parse(again.out) as { sent: unknown[]; alreadySent: unknown[] }).sent).toEqual([]);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(lines.length).toBe(1 + mails.length);
+    } finally {
+      sink.kill('SIGTERM');
+    }
+  }, 300_000);
+});
