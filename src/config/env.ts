@@ -14,6 +14,12 @@ export interface Environment {
   readonly progress?: boolean;
   /** Where `vigie numbering update` keeps a newer ARCEP copy: `VIGIE_NUMBERING_DIR`, else ~/.vigie/numbering. */
   readonly numberingDir?: string;
+  /** The organisation file (`VIGIE_CONFIG`), else `vigie.config.yaml|yml|json` in the working directory. */
+  readonly organisationFile?: string;
+  /** Debian's chromium for PDF reports: `CHROMIUM_PATH`, else `chromium` on the PATH. */
+  readonly chromiumPath?: string;
+  /** The PATH, to find `chromium` on it. */
+  readonly path?: string;
 }
 
 export function readEnvironment(): Environment {
@@ -24,5 +30,8 @@ export function readEnvironment(): Environment {
     interactive: Boolean(process.stdout.isTTY) && process.env.CI === undefined,
     progress: Boolean(process.stderr.isTTY) && process.env.CI === undefined,
     ...(process.env.VIGIE_NUMBERING_DIR ? { numberingDir: process.env.VIGIE_NUMBERING_DIR } : {}),
+    ...(process.env.VIGIE_CONFIG ? { organisationFile: process.env.VIGIE_CONFIG } : {}),
+    ...(process.env.CHROMIUM_PATH ? { chromiumPath: process.env.CHROMIUM_PATH } : {}),
+    ...(process.env.PATH ? { path: process.env.PATH } : {}),
   };
 }

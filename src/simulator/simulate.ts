@@ -12,6 +12,7 @@ import {
   TERRITORY_ZONES,
 } from './calendar.ts';
 import { type ExportFormat, type ProfileConfig, resolveConfig, type SimulateOptions } from './config.ts';
+import { writeInboundService, writeMysteryCalls, writeOrganisationFile } from './contracts.ts';
 import { OutFile } from './out-file.ts';
 import { Random } from './random.ts';
 import { writeRegistry } from './registry.ts';
@@ -63,6 +64,10 @@ export interface SimulationSummary {
   readonly registryDir: string;
   readonly reportsDir: string;
   readonly truthPath: string;
+  /** The organisation file (clients, providers, sites, campaigns, contracts) for the scorecards. */
+  readonly organisationFile: string;
+  /** Mystery-call results for `vigie ingest-audits`. */
+  readonly auditsFile: string;
 }
 
 interface CallerState {
@@ -205,7 +210,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
   const out = options.out;
   const root = new Random(config.seed);
   const world = buildWorld(config, root.fork('world'), isHoliday);
-  for (const sub of ['exports', 'reports', 'registry'])
+  for (const sub of ['exports', 'reports', 'registry', 'audits'])
     rmSync(join(out, sub), { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const registryDir = join(out, 'registry');
@@ -631,6 +636,9 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
   };
   truth.write(`"totals": ${JSON.stringify(totalsOut, null, 1)}\n}\n`);
   await truth.close();
+  const organisationFile = writeOrganisationFile(config, out);
+  const serviceFolders = await writeInboundService(config, out, root.fork('inbound-service'));
+  const auditsFile = writeMysteryCalls(config, out, root.fork('mystery'));
   return {
     out,
     seed: config.seed,
@@ -645,10 +653,13 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
     labelledNumbers: labelled.length,
     exportFolders: [...new Set([...folders.values()].map((f) => f.dir))].concat(
       world.providers.map((p) => join(out, 'exports', p.id, 'inbound')),
+      serviceFolders,
     ),
     registryDir,
     reportsDir: join(out, 'reports'),
     truthPath: join(out, 'truth.json'),
+    organisationFile,
+    auditsFile,
   };
 }
 

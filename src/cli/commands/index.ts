@@ -18,6 +18,7 @@ const COMMANDS: readonly (readonly [readonly string[], () => Promise<Register>])
   [['simulate'], async () => (await import('./simulate.ts')).registerSimulate],
   [['registry'], async () => (await import('./registry.ts')).registerRegistry],
   [['alerts', 'alert'], async () => (await import('./alerts.ts')).registerAlerts],
+  [['providers', 'ingest-audits', 'report'], async () => (await import('./providers.ts')).registerProviders],
   [['serve'], async () => (await import('./serve.ts')).registerServe],
   [['users', 'keys'], async () => (await import('./accounts.ts')).registerAccounts],
 ];
