@@ -60,6 +60,22 @@ export class SortedKeys {
     return this.#offsets.byteLength + this.#low.byteLength;
   }
 
+  /** Every key, in order (with repeats). */
+  toArray(): Uint32Array {
+    const out = new Uint32Array(this.#low.length);
+    for (let b = 0; b < BUCKETS; b++) {
+      const high = b << LOW_BITS;
+      const last = this.#offsets[b + 1] ?? 0;
+      for (let i = this.#offsets[b] ?? 0; i < last; i++) out[i] = high | (this.#low[i] ?? 0);
+    }
+    return out;
+  }
+
+  /** Whether `key` is present. */
+  has(key: number): boolean {
+    return this.find(key) >= 0;
+  }
+
   /** One past the last row of the key the last successful `find` found. */
   end = 0;
 
@@ -172,4 +188,29 @@ export class Dictionary<T> {
     }
     return id;
   }
+}
+
+/** The distinct keys of sorted arrays, merged in order. */
+export function mergeDistinct(arrays: readonly Uint32Array[]): Uint32Array {
+  let merged: Uint32Array = new Uint32Array(0);
+  for (const next of arrays) {
+    const out = new Uint32Array(merged.length + next.length);
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    let last = -1;
+    while (i < merged.length || j < next.length) {
+      const a = i < merged.length ? (merged[i] as number) : Number.POSITIVE_INFINITY;
+      const b = j < next.length ? (next[j] as number) : Number.POSITIVE_INFINITY;
+      const v = Math.min(a, b);
+      if (a <= b) i++;
+      else j++;
+      if (v !== last) {
+        out[k++] = v;
+        last = v;
+      }
+    }
+    merged = out.slice(0, k);
+  }
+  return merged;
 }

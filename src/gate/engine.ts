@@ -122,6 +122,11 @@ export class GateEngine {
     this.#version = this.registry.version;
   }
 
+  /** The numbering facts of a number (the law engine's `describe`). */
+  describe(number: string): ReturnType<LawFacts['describe']> {
+    return this.#facts.describe(number);
+  }
+
   /** An operator action on a caller ID (suspend, rest, resume) takes effect for the next decision. */
   addAction(action: ActionRecord): void {
     const list = this.#actions.get(action.number);

@@ -1,5 +1,6 @@
 import type { LawCall } from '../law/evaluate.ts';
 import { localTime } from '../law/time.ts';
+import { numberKey } from './compact.ts';
 
 /** A dialled attempt as a dialer reports it (before its CDR is ingested). */
 export interface Attempt {
@@ -57,6 +58,8 @@ export class CallHistory {
   /** Attempts whose dialer gave a call id (matched on it first). */
   readonly #withId = new Set<HistoryCall>();
   readonly #daily = new Map<string, number>();
+  /** `numberKey` of every `+33` callee with a call (the scrub's fast path asks without a string). */
+  readonly #calleeKeys = new Set<number>();
   #calls = 0;
   #attempts = 0;
 
@@ -78,11 +81,22 @@ export class CallHistory {
     return this.#daily.get(`${caller}|${day}`) ?? 0;
   }
 
+  /** Whether any call to this `+33` key is counted (or was: pruning keeps the key). */
+  hasCalleeKey(key: number): boolean {
+    return this.#calleeKeys.has(key);
+  }
+
+  /** Whether any call to `callee` is counted. */
+  hasCallee(callee: string): boolean {
+    return this.#byCallee.has(callee);
+  }
+
   #insert(call: HistoryCall): void {
     let list = this.#byCallee.get(call.callee);
     if (list === undefined) {
       list = [];
       this.#byCallee.set(call.callee, list);
+      this.#calleeKeys.add(numberKey(call.callee));
     }
     let i = list.length;
     while (i > 0 && compareHistory(list[i - 1] as HistoryCall, call) > 0) i--;

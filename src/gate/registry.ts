@@ -15,6 +15,7 @@ import { RegistryIndex, type RegistryLookup } from '../registry/registry-index.t
 import {
   Dictionary,
   GrowingUints,
+  mergeDistinct,
   NO_SECONDS,
   numberKey,
   PackedUints,
@@ -228,6 +229,11 @@ export class CompactTable<T extends { readonly number: string; readonly line: nu
     return this.#keys.bytes + this.#time.byteLength + this.#line.bytes + this.#group.bytes;
   }
 
+  /** The keys of the `+33` rows, in order. */
+  keys(): Uint32Array {
+    return this.#keys.toArray();
+  }
+
   /** Whether `number` has any row (no row object made). */
   has(number: string): boolean {
     const key = numberKey(number);
@@ -381,6 +387,10 @@ export class GateRegistry implements RegistryLookup {
   };
   /** Bumped by every change: evaluators that cache a callee's facts start afresh. */
   version = 0;
+  /** Keys of the numbers changed since the tables were built. */
+  readonly #changedKeys = new Set<number>();
+  /** Every `+33` key with a row of any compact kind (built on first use, dropped when a table is replaced). */
+  #any: SortedKeys | undefined;
 
   constructor(tables: Tables, small: RegistryData) {
     this.#tables = tables;
@@ -433,9 +443,21 @@ export class GateRegistry implements RegistryLookup {
     return this.#tables[kind].has(number);
   }
 
+  /**
+   * Whether the registry holds nothing at all about this `+33` key (no row of any kind, no change):
+   * the scrub's fast path, where every such callee of a zone gets the same decision.
+   */
+  knowsNothingOf(key: number): boolean {
+    if (this.#any === undefined)
+      this.#any = new SortedKeys(mergeDistinct(COMPACT_KINDS.map((kind) => this.#tables[kind].keys())));
+    return !this.#any.has(key) && !this.#changedKeys.has(key);
+  }
+
   /** Applies one change; the next question sees it. */
   apply(change: RegistryChange): void {
     this.version++;
+    const numbers = change.type === 'revoke' ? [change.number] : change.rows.map((r) => r.number);
+    for (const n of numbers) this.#changedKeys.add(numberKey(n));
     if (change.type === 'revoke') {
       const rows = this.#rows('consents', change.number).map((c) =>
         c.client === change.client &&
@@ -473,6 +495,7 @@ export class GateRegistry implements RegistryLookup {
     this.version++;
     (this.#tables as Record<CompactKind, unknown>)[kind] = table;
     this.#changed[kind].clear();
+    this.#any = undefined;
   }
 
   consentsFor(number: string, client: string): readonly Consent[] {

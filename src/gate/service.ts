@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Environment } from '../config/env.ts';
 import { lawFacts } from '../cli/commands/law-options.ts';
+import { appendEvidence } from '../evidence/store.ts';
 import type { RuleSet } from '../law/rules.ts';
 import { normalisePhone } from '../numbering/phone.ts';
 import { PURPOSES } from '../records/model.ts';
@@ -348,6 +349,21 @@ export async function changeRegistry({
   )
     throw new VigieError('VALIDATION', `client ${c.client} is outside the scope of ${ctx.actor.name}`);
   const change = await store.transaction(async (): Promise<RegistryChange> => {
+    const made = await storeChange(c);
+    await appendEvidence(store, {
+      kind: c.kind === 'consents' || c.kind === 'revocations' ? 'consent.change' : 'registry.change',
+      actor: ctx.actor.name,
+      at: now,
+      content: { ...c, at: new Date(c.at ?? now.getTime()).toISOString() },
+    });
+    return made;
+  });
+  if (ctx.gate.shared !== null) await ctx.gate.shared.publishRegistryChange(change);
+  else ctx.gate.engine.registry.apply(change);
+  return { change };
+
+  async function storeChange(c: RegistryChangeInput): Promise<RegistryChange> {
+    if (store === null) throw new VigieError('INTERNAL', 'no database');
     if (c.kind === 'revocations') {
       await store.run(
         `UPDATE consents SET revoked_at = CAST($4 AS TIMESTAMPTZ)
@@ -417,8 +433,5 @@ export async function changeRegistry({
       [row.number, ts(row.grantedAt), row.client, row.scope, row.source, row.proof, id],
     );
     return { type: 'add', kind: 'consents', rows: [row] };
-  });
-  if (ctx.gate.shared !== null) await ctx.gate.shared.publishRegistryChange(change);
-  else ctx.gate.engine.registry.apply(change);
-  return { change };
+  }
 }

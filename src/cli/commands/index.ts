@@ -18,6 +18,8 @@ const COMMANDS: readonly (readonly [readonly string[], () => Promise<Register>])
   [['simulate'], async () => (await import('./simulate.ts')).registerSimulate],
   [['registry'], async () => (await import('./registry.ts')).registerRegistry],
   [['alerts', 'alert'], async () => (await import('./alerts.ts')).registerAlerts],
+  [['scrub'], async () => (await import('./scrub.ts')).registerScrub],
+  [['evidence'], async () => (await import('./evidence.ts')).registerEvidence],
 ];
 
 /** Registers the command named `verb` when it is known, else every command (help, unknown verbs). */
