@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
  *   seq  at  kind  actor  previous  content_sha256  content
  *
  * `at` is a UTC ISO instant, `previous` the sha256 of the previous entry's line (64 zeros for the
- * first), `content_sha256` the sha256 of `content`, a JSON object on one line (JSON escapes tabs and
+ * first), `content_sha256` the sha256 of `content` and a line feed (what `cut -f7-` prints), a JSON object on one line (JSON escapes tabs and
  * line breaks, so it holds neither). An entry's hash is the sha256 of its line's UTF-8 bytes. Nothing
  * else is needed to check a chain: docs/evidence.md does it with `cut` and `sha256sum`.
  */
@@ -30,6 +30,9 @@ export interface EvidenceEntry {
 }
 
 export const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** The hash of a content field: its bytes and a line feed, as `cut -f7- | sha256sum` reads it. */
+export const contentHash = (content: string): string => sha256(`${content}\n`);
 
 /** Kind and actor stay on their field: tabs and line breaks become spaces. */
 const oneField = (text: string): string => text.replace(/[\t\r\n]/g, ' ');
@@ -54,7 +57,7 @@ export function makeEntry(seq: number, previous: string, input: EvidenceInput): 
     oneField(input.kind),
     oneField(input.actor),
     previous,
-    sha256(content),
+    contentHash(content),
     content,
   ].join('\t');
   return { seq, line, hash: sha256(line) };
@@ -116,7 +119,7 @@ export function verifyChain(
           problem: 'seq',
           message: `${at}: out of sequence — an entry was removed or the entries reordered / entrée manquante ou déplacée`,
         });
-      if (sha256(f[6] ?? '') !== f[5])
+      if (contentHash(f[6] ?? '') !== f[5])
         problems.push({
           expectedSeq: expected,
           seq,

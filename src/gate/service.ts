@@ -15,6 +15,7 @@ import { type GateDecision, GateEngine, type GateQuestion, type UnavailablePolic
 import type { Attempt } from './history.ts';
 import { type LoadProgress, loadActions, loadAttempts, loadGateRegistry, loadStoredCalls } from './load.ts';
 import type { RegistryChange } from './registry.ts';
+import { readGateSettings } from './settings.ts';
 
 /** Most items one decisions or attempts request may carry. */
 export const MAX_BATCH = 10_000;
@@ -64,7 +65,7 @@ export async function openGate(options: {
     rules,
     reputation: options.reputation ?? DEFAULT_CONFIG,
     actions: await loadActions(store),
-    ...(options.policy === undefined ? {} : { policy: options.policy }),
+    policy: options.policy ?? (await readGateSettings(store)).policy,
   });
   const windowDays = rules['frequency.30d'].params.windowDays;
   const now = options.now.getTime();

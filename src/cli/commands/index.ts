@@ -20,6 +20,7 @@ const COMMANDS: readonly (readonly [readonly string[], () => Promise<Register>])
   [['alerts', 'alert'], async () => (await import('./alerts.ts')).registerAlerts],
   [['scrub'], async () => (await import('./scrub.ts')).registerScrub],
   [['evidence'], async () => (await import('./evidence.ts')).registerEvidence],
+  [['gate'], async () => (await import('./gate.ts')).registerGate],
 ];
 
 /** Registers the command named `verb` when it is known, else every command (help, unknown verbs). */
