@@ -436,3 +436,43 @@ export async function changeRegistry({
     return { type: 'add', kind: 'consents', rows: [row] };
   }
 }
+
+/**
+ * Shares the gate's live state through Redis (`--shared-state redis://…`). While Redis is unreachable,
+ * decisions follow the engine's policy and a `gate.unavailable` alert is open in the store's inbox
+ * (resolved when Redis answers again).
+ */
+export async function connectSharedState(
+  gate: Gate,
+  url: string,
+  options: { readonly instance: string; readonly clock: () => Date },
+): Promise<{ close(): Promise<void>; alerts: Promise<void>[] }> {
+  const { RedisGateState } = await import('./shared-state.ts');
+  const { syncAlerts } = await import('../alerts/inbox.ts');
+  const alerts: Promise<void>[] = [];
+  const store = gate.store;
+  const state = await RedisGateState.connect(url, gate.engine, (detail) => {
+    if (store === null) return;
+    const now = options.clock();
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(now);
+    const conditions =
+      detail === null
+        ? []
+        : [
+            {
+              rule: 'gate.unavailable' as const,
+              subject: `gate:${options.instance}`,
+              severity: 'critical' as const,
+              message: `état partagé injoignable (${detail}) : décisions en ${gate.engine.policy}`,
+              evidence: { url, policy: gate.engine.policy, since: now.toISOString() },
+            },
+          ];
+    alerts.push(
+      syncAlerts(store, conditions, day, { rules: ['gate.unavailable'], clock: options.clock }).then(
+        () => undefined,
+      ),
+    );
+  });
+  gate.shared = state;
+  return { close: () => state.close(), alerts };
+}
