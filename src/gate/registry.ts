@@ -291,7 +291,11 @@ export class CompactTableBuilder<K extends CompactKind> {
   }
 
   push(row: CompactRows[K]): void {
-    const key = numberKey(row.number);
+    this.pushKey(numberKey(row.number), row);
+  }
+
+  /** `push` of a row whose `+33` key is known (its number is then not read). */
+  pushKey(key: number, row: CompactRows[K]): void {
     if (key < 0) {
       const list = this.#side.get(row.number);
       if (list === undefined) this.#side.set(row.number, [row]);
@@ -299,7 +303,7 @@ export class CompactTableBuilder<K extends CompactKind> {
       this.#sideRows++;
       return;
     }
-    if (key < this.#lastKey) throw new Error(`registry rows out of order at ${row.number}`);
+    if (key < this.#lastKey) throw new Error(`registry rows out of order at ${row.number || key}`);
     this.#lastKey = key;
     const codec = this.#codec;
     const i = this.#keys.length;

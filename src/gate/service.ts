@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { Environment } from '../config/env.ts';
 import { lawFacts } from '../cli/commands/law-options.ts';
+import type { Environment } from '../config/env.ts';
 import { appendEvidence } from '../evidence/store.ts';
 import type { RuleSet } from '../law/rules.ts';
 import { normalisePhone } from '../numbering/phone.ts';
@@ -11,6 +11,7 @@ import type { Consent, DncEntry, Refusal } from '../registry/model.ts';
 import { DEFAULT_CONFIG, type ReputationConfig } from '../reputation/model.ts';
 import { VigieError } from '../shared/errors.ts';
 import type { Store } from '../store/store.ts';
+import { blockDescribe } from './describe-cache.ts';
 import { type GateDecision, GateEngine, type GateQuestion, type UnavailablePolicy } from './engine.ts';
 import type { Attempt } from './history.ts';
 import { type LoadProgress, loadActions, loadAttempts, loadGateRegistry, loadStoredCalls } from './load.ts';
@@ -61,7 +62,7 @@ export async function openGate(options: {
   const registry = await loadGateRegistry(store, options.progress);
   const engine = new GateEngine({
     registry,
-    facts: lawFacts(options.env, registry),
+    facts: { registry, describe: blockDescribe(lawFacts(options.env, registry, false).describe) },
     rules,
     reputation: options.reputation ?? DEFAULT_CONFIG,
     actions: await loadActions(store),
