@@ -528,7 +528,7 @@ async function operatorAction(
     const alert = await getAlert(store, id);
     if (alert.state === 'resolved')
       throw new VigieError(
-        'VALIDATION',
+        'CONFLICT',
         `alerte ${id} déjà résolue le ${alert.resolvedAt ?? '?'} / alert ${id} is already resolved`,
       );
     const instant = clock();

@@ -8,6 +8,11 @@ export interface CallFilter {
   /** Exclusive upper bound, UTC instant. */
   readonly to?: Date;
   readonly limit?: number;
+  /** Calls to skip before the first returned (pagination). */
+  readonly offset?: number;
+  readonly provider?: string;
+  readonly client?: string;
+  readonly campaign?: string;
 }
 
 export interface StoredCall {
@@ -74,12 +79,16 @@ export async function listCalls(store: Store, filter: CallFilter): Promise<Store
   if (filter.callee) add('c.callee = ?', filter.callee);
   if (filter.from) add('c.started_at >= CAST(? AS TIMESTAMPTZ)', filter.from.toISOString());
   if (filter.to) add('c.started_at < CAST(? AS TIMESTAMPTZ)', filter.to.toISOString());
+  if (filter.provider !== undefined) add('c.provider = ?', filter.provider);
+  if (filter.client !== undefined) add('c.client = ?', filter.client);
+  if (filter.campaign !== undefined) add('c.campaign = ?', filter.campaign);
   const limit = filter.limit === undefined ? '' : `LIMIT ${Math.max(0, Math.floor(filter.limit))}`;
+  const offset = filter.offset ? ` OFFSET ${Math.max(0, Math.floor(filter.offset))}` : '';
   return store.all<StoredCall & Record<string, unknown>>(
     `SELECT c.* EXCLUDE (source_file_id), f.path AS source_file
      FROM calls c JOIN source_files f ON f.id = c.source_file_id
      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-     ORDER BY c.started_at, c.provider, c.call_id ${limit}`,
+     ORDER BY c.started_at, c.provider, c.call_id ${limit}${offset}`,
     params,
   );
 }
@@ -94,14 +103,35 @@ export interface QuarantinedRow {
   readonly reason_en: string;
 }
 
-/** The quarantined rows, optionally of the files whose path ends with `file`. */
-export async function listQuarantine(store: Store, file?: string): Promise<QuarantinedRow[]> {
+/**
+ * The quarantined rows, optionally of the files whose path ends with `file`, of one provider's files,
+ * or of the source files given.
+ */
+export async function listQuarantine(
+  store: Store,
+  file?: string,
+  options: { provider?: string; sourceFileIds?: readonly number[] } = {},
+): Promise<QuarantinedRow[]> {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (file) {
+    params.push(file, `%${file.replace(/^\.\//, '')}`);
+    where.push(`(f.path = $${params.length - 1} OR f.path LIKE $${params.length})`);
+  }
+  if (options.provider !== undefined) {
+    params.push(options.provider);
+    where.push(`f.provider = $${params.length}`);
+  }
+  if (options.sourceFileIds !== undefined) {
+    if (options.sourceFileIds.length === 0) return [];
+    where.push(`f.id IN (${options.sourceFileIds.map((id) => String(Math.trunc(id))).join(', ')})`);
+  }
   return store.all<QuarantinedRow & Record<string, unknown>>(
     `SELECT f.path AS file, q.line, q.field, q.raw, q.reason_code, q.reason_fr, q.reason_en
      FROM quarantine q JOIN source_files f ON f.id = q.source_file_id
-     ${file ? 'WHERE f.path = $1 OR f.path LIKE $2' : ''}
+     ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
      ORDER BY f.id, q.line`,
-    file ? [file, `%${file.replace(/^\.\//, '')}`] : [],
+    params,
   );
 }
 

@@ -3,6 +3,7 @@ import { readEnvironment } from '../config/env.ts';
 import { VigieError } from '../shared/errors.ts';
 import { registerCommands } from './commands/index.ts';
 import type { CliContext } from './context.ts';
+import { askSecret } from './secret.ts';
 
 /** Exit codes: 0 ok, 1 internal failure, 2 usage error; commands add theirs (3 quarantined, 4 refused). */
 export const EXIT = { ok: 0, internal: 1, usage: 2, quarantined: 3, refused: 4 } as const;
@@ -42,9 +43,7 @@ export async function runCli(argv: readonly string[], ctx: Omit<CliContext, 'set
     }
     if (error instanceof VigieError) {
       ctx.err(`vigie: ${error.message}`);
-      return error.code === 'USAGE' || error.code === 'NOT_FOUND' || error.code === 'VALIDATION'
-        ? EXIT.usage
-        : EXIT.internal;
+      return error.code === 'INTERNAL' ? EXIT.internal : EXIT.usage;
     }
     ctx.err(
       `vigie: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
@@ -64,6 +63,12 @@ export async function main(): Promise<void> {
     out: (text) => process.stdout.write(`${text}\n`),
     outBytes: (bytes) => process.stdout.write(bytes),
     err: (text) => process.stderr.write(`${text}\n`),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk));
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    askSecret: (prompt) => askSecret(prompt),
   });
   process.exitCode = code;
 }

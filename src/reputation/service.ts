@@ -2,13 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { type SyncResult, syncAlerts } from '../alerts/inbox.ts';
 import type { AlertCondition, AlertRule } from '../alerts/model.ts';
 import { appendEvidence } from '../evidence/store.ts';
-import { UsageError } from '../shared/errors.ts';
+import { UsageError, VigieError } from '../shared/errors.ts';
 import type { Store } from '../store/store.ts';
 import { providerConditions } from './conditions.ts';
 import { parseReputationConfig } from './config.ts';
 import { addDays, dayNumber } from './dates.ts';
 import { type Assessment, assessNumber, peerAnswerRate, thresholdsFor } from './evaluate.ts';
-import { DEFAULT_CONFIG, type OperatorAction, type ReputationConfig } from './model.ts';
+import { type DayFigures, DEFAULT_CONFIG, type OperatorAction, type ReputationConfig } from './model.ts';
 import {
   daysSince,
   FULL_RANGE,
@@ -105,6 +105,15 @@ export async function resolveAsOf(store: Store, asOf?: string): Promise<string |
 
 /** Every number seen in the 28 days ending `asOf` (and any number with an operator action), assessed. */
 export async function assessAll(store: Store, asOf: string, config: ReputationConfig): Promise<Assessment[]> {
+  return (await assessAllWithDays(store, asOf, config)).assessments;
+}
+
+/** `assessAll`, with the daily figures of the 56 days it read (the dashboard draws their series). */
+export async function assessAllWithDays(
+  store: Store,
+  asOf: string,
+  config: ReputationConfig,
+): Promise<{ assessments: Assessment[]; days: Map<string, DayFigures[]> }> {
   const days = await loadDays(store, addDays(asOf, -55), asOf);
   const use = await loadUse(store);
   const actions = await loadActions(store);
@@ -116,7 +125,7 @@ export async function assessAll(store: Store, asOf: string, config: ReputationCo
     asOf,
     config.defaults.minAttempts,
   );
-  return [...numbers].sort().map((number) =>
+  const assessments = [...numbers].sort().map((number) =>
     assessNumber({
       number,
       asOf,
@@ -128,6 +137,7 @@ export async function assessAll(store: Store, asOf: string, config: ReputationCo
       peerAnswerRate: peers,
     }),
   );
+  return { assessments, days };
 }
 
 /** The reputation engine's alert conditions on `asOf`: per number, and `reporting.missing` per provider. */
@@ -182,10 +192,13 @@ export async function recordAction(
   const actions = await loadActions(store, input.number);
   const last = actions.at(-1)?.action;
   if (input.action === 'resume' && last !== 'rest' && last !== 'suspend') {
-    throw new UsageError(`${input.number} is neither suspended nor resting: nothing to resume`);
+    throw new VigieError('CONFLICT', `${input.number} is neither suspended nor resting: nothing to resume`);
   }
   if (input.action !== 'resume' && last === input.action) {
-    throw new UsageError(`${input.number} is already ${input.action === 'rest' ? 'resting' : 'suspended'}`);
+    throw new VigieError(
+      'CONFLICT',
+      `${input.number} is already ${input.action === 'rest' ? 'resting' : 'suspended'}`,
+    );
   }
   // The action and its evidence entry commit together.
   await store.transaction(async () => {

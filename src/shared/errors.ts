@@ -1,5 +1,17 @@
 /** Error codes that every edge (CLI, HTTP) maps once: usage problems versus internal faults. */
-export type VigieErrorCode = 'USAGE' | 'NOT_FOUND' | 'VALIDATION' | 'INTERNAL';
+export type VigieErrorCode =
+  | 'USAGE'
+  | 'NOT_FOUND'
+  | 'VALIDATION'
+  | 'INTERNAL'
+  // The service layer's: who may do what, and requests the state refuses.
+  | 'UNAUTHENTICATED'
+  | 'BAD_CREDENTIALS'
+  | 'FORBIDDEN'
+  | 'CSRF'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'INVALID_NUMBER';
 
 export class VigieError extends Error {
   readonly code: VigieErrorCode;

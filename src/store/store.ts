@@ -78,6 +78,12 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     instance = await DuckDBInstance.create(options.path, config);
   } catch (error) {
     removeSpill();
+    if (/lock/i.test(messageOf(error)))
+      throw new VigieError(
+        'USAGE',
+        `la base ${options.path} est ouverte par un autre processus (vigie serve ?) : importez par le tableau de bord (Imports) ou l'API POST /api/v1/ingests, ou arrêtez le serveur / database ${options.path} is open in another process (vigie serve?): ingest through the dashboard or the API, or stop the server (${messageOf(error)})`,
+        { cause: error },
+      );
     throw new VigieError('USAGE', `cannot open database ${options.path}: ${messageOf(error)}`, {
       cause: error,
     });
@@ -108,6 +114,18 @@ function makeStore(
     return reader.getRowObjectsJS() as T[];
   };
   const others: DuckDBConnection[] = [];
+  let depth = 0;
+  const outermost = async <T>(work: () => Promise<T>): Promise<T> => {
+    await connection.run('BEGIN TRANSACTION');
+    try {
+      const result = await work();
+      await connection.run('COMMIT');
+      return result;
+    } catch (error) {
+      await connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  };
   return {
     path,
     readOnly,
@@ -121,14 +139,21 @@ function makeStore(
       return rows[0];
     },
     async transaction<T>(work: () => Promise<T>): Promise<T> {
-      await connection.run('BEGIN TRANSACTION');
+      // Re-entrant: a transaction opened inside another joins it (DuckDB has no nested transactions),
+      // so that a service can write an action, its audit record and what follows from it as one.
+      if (depth > 0) {
+        depth++;
+        try {
+          return await work();
+        } finally {
+          depth--;
+        }
+      }
+      depth = 1;
       try {
-        const result = await work();
-        await connection.run('COMMIT');
-        return result;
-      } catch (error) {
-        await connection.run('ROLLBACK').catch(() => undefined);
-        throw error;
+        return await outermost(work);
+      } finally {
+        depth = 0;
       }
     },
     async connect() {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/evidence/journal.ts';
 import { loadEvidence } from '../../src/evidence/store.ts';
+import { recordAction } from '../../src/reputation/service.ts';
 import { openStore } from '../../src/store/store.ts';
 import { cli, tempDir, writeFile } from '../support/files.ts';
 
@@ -32,16 +33,21 @@ let lines: { line: string; hash: string }[] = [];
 
 beforeAll(async () => {
   expect((await cli(['registry', 'import', '--registry', REGISTRY, '--db', db])).code).toBe(0);
-  const suspend = await cli([
-    'number',
-    'suspend',
-    '0162000000',
-    '--reason',
-    'trop de signalements\tet plaintes',
-    '--db',
-    db,
-  ]);
-  expect(suspend.code).toBe(0);
+  // The operator action through the reputation service (vigie number suspend refuses a caller ID with no
+  // calls, and this test ingests none): the action and its journal entry commit together.
+  const seed = await openStore({ path: db });
+  try {
+    await recordAction(seed, {
+      number: '+33162000000',
+      action: 'suspend',
+      at: '2026-11-20T09:00:00Z',
+      day: '2026-11-20',
+      author: 'marie',
+      reason: 'trop de signalements\tet plaintes',
+    });
+  } finally {
+    seed.close();
+  }
   expect((await cli(['gate', 'config', '--policy', 'fail-open', '--db', db])).code).toBe(0);
   expect((await cli(['gate', 'config', '--evidence-retention-years', '2', '--db', db])).code).toBe(2);
   const contacts = writeFile(dir, 'contacts.csv', 'phone\n0612345678\n0622222222\n');

@@ -1,19 +1,12 @@
-import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { loadChannels, resolveChannelsPath } from '../../alerts/channels/config.ts';
 import { DEFAULT_RETRY, deliverPending, listDeliveries } from '../../alerts/deliver.ts';
-import {
-  acknowledgeAlert,
-  getAlert,
-  type InboxAlert,
-  listAlertEvents,
-  listAlerts,
-  resolveAlert,
-} from '../../alerts/inbox.ts';
+import { getAlert, type InboxAlert, listAlertEvents, listAlerts } from '../../alerts/inbox.ts';
 import { isAlertRule } from '../../alerts/lifecycle.ts';
 import { ALERT_RULES } from '../../alerts/model.ts';
 import { displaySubject, RULE_LABELS, SEVERITY_LABELS } from '../../alerts/render.ts';
 import { normalisePhone } from '../../numbering/phone.ts';
+import { alertJson } from '../../services/alerts.ts';
 import { UsageError } from '../../shared/errors.ts';
 import { openStore } from '../../store/store.ts';
 import type { CliContext } from '../context.ts';
@@ -46,38 +39,6 @@ function subjectFlag(value: string | undefined): string | undefined {
     if (phone.ok) return phone.value;
   }
   return value;
-}
-
-/** The operator: `--author`, else the OS user name. */
-function authorOf(flag: string | undefined): string {
-  if (flag !== undefined && flag.trim() !== '') return flag.trim();
-  try {
-    return userInfo().username;
-  } catch {
-    throw new UsageError('cannot tell who you are: pass --author NAME');
-  }
-}
-
-function alertJson(a: InboxAlert): Record<string, unknown> {
-  return {
-    id: a.id,
-    rule: a.rule,
-    subject: a.subject,
-    severity: a.severity,
-    state: a.state,
-    message: a.message,
-    evidence: a.evidence,
-    client: a.client,
-    provider: a.provider,
-    openedAt: a.openedAt,
-    updatedAt: a.updatedAt,
-    acknowledgedAt: a.acknowledgedAt,
-    resolvedAt: a.resolvedAt,
-    note: a.note,
-    firstOpenedAt: a.firstOpenedAt,
-    reopenCount: a.reopenCount,
-    asOf: a.asOf,
-  };
 }
 
 function renderAlerts(alerts: readonly InboxAlert[]): string {
@@ -300,24 +261,21 @@ export function registerAlerts(program: Command, ctx: CliContext): void {
       .addOption(dbOption(ctx))
       .action(async (id: string, flags: { note: string; author?: string; json?: boolean; db: string }) => {
         const alertId = idArgument(id);
-        const author = authorOf(flags.author);
         if (flags.note.trim() === '') throw new UsageError('--note: say what was seen or done');
-        const store = await openStore({ path: flags.db });
-        try {
-          const updated =
-            verb === 'ack'
-              ? await acknowledgeAlert(store, alertId, flags.note, author)
-              : await resolveAlert(store, alertId, flags.note, author);
-          if (flags.json) ctx.out(toJson(alertJson(updated)));
+        // The same service as POST /api/v1/alerts/{id}/ack|resolve: role check, the action and its audit record.
+        const { withServices } = await import('../service-context.ts');
+        const { actOnAlert } = await import('../../services/alerts.ts');
+        await withServices(ctx, { db: flags.db, readOnly: false, author: flags.author }, async (services) => {
+          const updated = await actOnAlert(services, verb, alertId, { note: flags.note });
+          const author = services.actor.name;
+          if (flags.json) ctx.out(toJson(updated));
           else
             ctx.out(
               verb === 'ack'
                 ? `Alerte ${alertId} prise en compte par ${author} / acknowledged`
                 : `Alerte ${alertId} résolue par ${author} / resolved`,
             );
-        } finally {
-          store.close();
-        }
+        });
       });
   }
 }

@@ -21,6 +21,8 @@ const COMMANDS: readonly (readonly [readonly string[], () => Promise<Register>])
   [['scrub'], async () => (await import('./scrub.ts')).registerScrub],
   [['evidence'], async () => (await import('./evidence.ts')).registerEvidence],
   [['gate'], async () => (await import('./gate.ts')).registerGate],
+  [['serve'], async () => (await import('./serve.ts')).registerServe],
+  [['users', 'keys'], async () => (await import('./accounts.ts')).registerAccounts],
 ];
 
 /** Registers the command named `verb` when it is known, else every command (help, unknown verbs). */

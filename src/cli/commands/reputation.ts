@@ -1,4 +1,3 @@
-import { userInfo } from 'node:os';
 import { type Command, Option } from 'commander';
 import { listAlerts } from '../../alerts/inbox.ts';
 import { normalisePhone } from '../../numbering/phone.ts';
@@ -6,13 +5,7 @@ import { addDays, isDay } from '../../reputation/dates.ts';
 import { type Assessment, assessNumber, peerAnswerRate, statusHistory } from '../../reputation/evaluate.ts';
 import { type OperatorAction, type ReputationConfig, STATUSES, type Status } from '../../reputation/model.ts';
 import { loadActions, loadDays, loadUse } from '../../reputation/queries.ts';
-import {
-  assessAll,
-  loadReputationConfig,
-  recordAction,
-  resolveAsOf,
-  updateReputation,
-} from '../../reputation/service.ts';
+import { assessAll, loadReputationConfig, resolveAsOf, updateReputation } from '../../reputation/service.ts';
 import { UsageError } from '../../shared/errors.ts';
 import { openStore, type Store } from '../../store/store.ts';
 import type { CliContext } from '../context.ts';
@@ -360,24 +353,19 @@ async function act(
   flags: { db: string; reason: string; author?: string; at?: string },
 ): Promise<void> {
   const number = phoneArg(raw);
-  const now = new Date();
-  const day = flags.at ?? now.toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
+  const day = flags.at ?? new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
   if (!isDay(day)) throw new UsageError(`--at ${day}: expected a day, 2026-11-13`);
-  const author = flags.author ?? userInfo().username;
-  const store = await openStore({ path: flags.db });
-  try {
-    await recordAction(store, { number, action, at: now.toISOString(), day, author, reason: flags.reason });
-    const update = await updateReputation(store, { config: config(ctx, {}), now });
-    const a =
-      update.asOf === undefined
-        ? undefined
-        : (await assessAll(store, update.asOf, config(ctx, {}))).find((x) => x.number === number);
-    ctx.out(`${displayNumber(number)} : ${action} enregistré le ${day} par ${author} (${flags.reason})`);
-    if (action === 'resume' && a?.ramp != null)
-      ctx.out(`Montée en charge : ${a.ramp.map((s) => `${s.day} ${s.cap}`).join(' · ')}`);
-  } finally {
-    store.close();
-  }
+  // The same service as POST /api/v1/numbers/{number}/actions: role check, the action and its audit record.
+  const { withServices } = await import('../service-context.ts');
+  const { actOnNumber } = await import('../../services/numbers.ts');
+  await withServices(ctx, { db: flags.db, readOnly: false, author: flags.author }, async (services) => {
+    const detail = await actOnNumber(services, number, { action, reason: flags.reason, day });
+    ctx.out(
+      `${displayNumber(number)} : ${action} enregistré le ${day} par ${services.actor.name} (${flags.reason})`,
+    );
+    if (action === 'resume' && detail.ramp != null)
+      ctx.out(`Montée en charge : ${detail.ramp.map((s) => `${s.day} ${s.cap}`).join(' · ')}`);
+  });
 }
 
 export function registerReputation(program: Command, ctx: CliContext): void {
