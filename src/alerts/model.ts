@@ -12,6 +12,7 @@ export const ALERT_RULES = [
   'number.pooled',
   'reporting.missing',
   'compliance.breach',
+  'gate.unavailable',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 

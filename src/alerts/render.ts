@@ -33,6 +33,10 @@ export const RULE_LABELS: Readonly<Record<AlertRule, Message>> = {
     en: 'provider missing expected call records',
   },
   'compliance.breach': { fr: 'manquement à la réglementation', en: 'compliance breach' },
+  'gate.unavailable': {
+    fr: 'état partagé du filtre d’appels injoignable',
+    en: 'pre-dial gate’s shared state unreachable',
+  },
 };
 
 export const SEVERITY_LABELS: Readonly<Record<AlertSeverity, Message>> = {

@@ -10,6 +10,7 @@ import {
   type DuckDBValue,
   timestampTZValue,
 } from '@duckdb/node-api';
+import { appendEvidence } from '../evidence/store.ts';
 import { UsageError } from '../shared/errors.ts';
 import type { Store } from '../store/store.ts';
 import { decodeText } from './load.ts';
@@ -349,6 +350,8 @@ export interface RegistryImportOptions extends RegistryParseOptions {
   /** `replace` (default): the file is the full list and supersedes the previous one of its kind. */
   readonly mode?: 'replace' | 'append';
   readonly now?: Date;
+  /** Who imports (the evidence journal's `actor`). */
+  readonly actor?: string;
   /** Test seam: runs inside the transaction after the rows are stored, before commit. */
   readonly beforeCommit?: () => void;
 }
@@ -422,6 +425,24 @@ export async function importRegistryFile(
     await store.run('INSERT INTO registry_files VALUES ($1, $2, $3, $4, NULL)', [id, kind, file, mode]);
     await appendKind(store, kind, parsed.rows, id);
     await quarantineErrors(store, parsed.errors, text.split(/\r?\n/), id);
+    // The evidence journal's entry commits with the rows (docs/evidence.md).
+    await appendEvidence(store, {
+      kind: 'registry.import',
+      actor: options.actor ?? 'vigie',
+      at: options.now ?? new Date(),
+      content: {
+        registry: kind,
+        file: file,
+        path: absolute,
+        sha256,
+        bytes: bytes.length,
+        mode,
+        sourceFileId: id,
+        rowsRead: rows.length + rejected,
+        stored: rows.length,
+        rejected,
+      },
+    });
     options.beforeCommit?.();
     return id;
   });

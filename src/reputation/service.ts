@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { type SyncResult, syncAlerts } from '../alerts/inbox.ts';
 import type { AlertCondition, AlertRule } from '../alerts/model.ts';
+import { appendEvidence } from '../evidence/store.ts';
 import { UsageError, VigieError } from '../shared/errors.ts';
 import type { Store } from '../store/store.ts';
 import { providerConditions } from './conditions.ts';
@@ -171,6 +172,12 @@ export async function autoRest(
       author: 'vigie (auto-rest)',
       reason: `compromised on ${a.asOf}: score ${a.score.score}, 7-day report rate ${((a.kpis7d.reportRate ?? 0) * 100).toFixed(1)} %`,
     });
+    await appendEvidence(store, {
+      kind: 'number.action',
+      actor: 'vigie (auto-rest)',
+      at: new Date(at),
+      content: { number: a.number, action: 'rest', day: a.asOf, reason: 'auto-rest at compromised' },
+    });
     rested.push(a.number);
   }
   return rested;
@@ -193,7 +200,16 @@ export async function recordAction(
       `${input.number} is already ${input.action === 'rest' ? 'resting' : 'suspended'}`,
     );
   }
-  await insertAction(store, input);
+  // The action and its evidence entry commit together.
+  await store.transaction(async () => {
+    await insertAction(store, input);
+    await appendEvidence(store, {
+      kind: 'number.action',
+      actor: input.author,
+      at: new Date(input.at),
+      content: { number: input.number, action: input.action, day: input.day, reason: input.reason },
+    });
+  });
 }
 
 /** The alert rules the reputation engine owns: the inbox resolves their alerts when no longer reported. */

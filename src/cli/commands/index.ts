@@ -19,6 +19,9 @@ const COMMANDS: readonly (readonly [readonly string[], () => Promise<Register>])
   [['registry'], async () => (await import('./registry.ts')).registerRegistry],
   [['alerts', 'alert'], async () => (await import('./alerts.ts')).registerAlerts],
   [['providers', 'ingest-audits', 'report'], async () => (await import('./providers.ts')).registerProviders],
+  [['scrub'], async () => (await import('./scrub.ts')).registerScrub],
+  [['evidence'], async () => (await import('./evidence.ts')).registerEvidence],
+  [['gate'], async () => (await import('./gate.ts')).registerGate],
   [['serve'], async () => (await import('./serve.ts')).registerServe],
   [['users', 'keys'], async () => (await import('./accounts.ts')).registerAccounts],
 ];

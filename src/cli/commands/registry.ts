@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { formatRowError } from '../../registry/csv.ts';
@@ -65,6 +66,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
         for (const [kind, path] of paths) {
           const result = await importRegistryFile(store, kind, path, {
             mode: flags.append ? 'append' : 'replace',
+            actor: userInfo().username,
           });
           results.push(result);
           if (!flags.json) {
