@@ -152,6 +152,7 @@ export async function ingestFile(
     const ownNumbers = await collectOwnNumbers(store);
     const context: CallContext = {
       region,
+      pbx: PBX_FORMATS.has(layout.format.id),
       ...(ownNumbers === undefined ? {} : { ownNumbers }),
       ...(options.extensions === undefined
         ? {}
@@ -227,6 +228,9 @@ const STAGING_TABLES = [
 ];
 
 const OWN_NUMBERS = 'vigie_own_numbers';
+
+/** Formats written by a PBX, whose short numbers are its extensions. */
+const PBX_FORMATS: ReadonlySet<string> = new Set(['asterisk', 'freeswitch']);
 
 /**
  * The client's own numbers, for the direction of calls whose file does not say: the caller IDs of the
