@@ -18,6 +18,7 @@ import {
 import { UsageError } from '../shared/errors.ts';
 import { messageOf, type Store } from '../store/store.ts';
 import type { FileSummary, IngestOptions } from './model.ts';
+import { fixedZone, offsetFromUniqueIds, zoneOffsetMinutes } from './zone-evidence.ts';
 import { hashFile, locateRecords, readCsvRecords, readHead, transcodeToUtf8 } from './source.ts';
 
 const phones = new PhoneNormaliser();
@@ -62,6 +63,66 @@ function decideLayout(path: string, sniffed: Sniffed, requested: CallFormat | 'a
 const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const sqlString = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
+/** The zone of a file's naive times, and what its evidence says against the one given. */
+interface ZoneChoice {
+  readonly timezone: string;
+  readonly timezoneFrom: 'option' | 'default' | 'uniqueid';
+  readonly warnings: readonly string[];
+}
+
+const DEFAULT_TIME_ZONE = 'Europe/Paris';
+
+/**
+ * For Asterisk rows with a uniqueid, the server's offset is in the file itself (zone-evidence.ts): used
+ * when `--timezone` is not given and the default zone does not fit it, a warning when `--timezone`
+ * contradicts it. Other files, or uniqueids that disagree, keep `--timezone` or the default.
+ */
+function chooseTimeZone(layout: Layout, sniffed: Sniffed, given: string | undefined): ZoneChoice {
+  const base: ZoneChoice =
+    given === undefined
+      ? { timezone: DEFAULT_TIME_ZONE, timezoneFrom: 'default', warnings: [] }
+      : { timezone: given, timezoneFrom: 'option', warnings: [] };
+  const startAt = layout.names.indexOf('start');
+  const idAt = layout.names.indexOf('uniqueid');
+  if (layout.format.id !== 'asterisk' || startAt < 0 || idAt < 0) return base;
+  const rows = sniffed.sampleRecords
+    .filter((r) => r.length === layout.names.length)
+    .map((r) => ({ start: r[startAt] ?? '', uniqueid: r[idAt] ?? '' }));
+  const offset = offsetFromUniqueIds(rows);
+  const epoch = rows.map((r) => /(\d{9,10})\.\d+$/.exec(r.uniqueid)?.[1]).find((e) => e !== undefined);
+  if (offset === undefined || epoch === undefined) return base;
+  const instant = new Date(Number(epoch) * 1000);
+  if (zoneOffsetMinutes(base.timezone, instant) === offset) return base;
+  const utc = formatOffset(offset);
+  if (given !== undefined) {
+    return {
+      ...base,
+      warnings: [
+        `--timezone ${given} contredit les uniqueid (serveur en ${utc}) / --timezone ${given} contradicts the uniqueids (server logs in ${utc})`,
+      ],
+    };
+  }
+  const fixed = fixedZone(offset);
+  if (fixed === undefined) {
+    return {
+      ...base,
+      warnings: [
+        `les uniqueid indiquent ${utc}, donnez --timezone / the uniqueids say ${utc}, give --timezone`,
+      ],
+    };
+  }
+  return { timezone: fixed, timezoneFrom: 'uniqueid', warnings: [] };
+}
+
+function formatOffset(minutes: number): string {
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  const mm = abs % 60;
+  return minutes === 0
+    ? 'UTC'
+    : `UTC${sign}${Math.floor(abs / 60)}${mm === 0 ? '' : `:${String(mm).padStart(2, '0')}`}`;
+}
+
 /** Validates an IANA zone name with Intl, so that a typo is a usage error and not a wrong conversion. */
 export function checkTimeZone(zone: string): string {
   try {
@@ -98,11 +159,13 @@ export async function ingestFile(
   options: IngestOptions = {},
 ): Promise<FileSummary> {
   const path = resolve(file);
-  const timeZone = checkTimeZone(options.timezone ?? 'Europe/Paris');
+  if (options.timezone !== undefined) checkTimeZone(options.timezone);
   const region = checkRegion(options.country);
   const { head, size, complete } = await readHead(path);
   const sniffed = sniff(head, complete);
   const layout = decideLayout(file, sniffed, options.format);
+  const zone = chooseTimeZone(layout, sniffed, options.timezone);
+  const timeZone = zone.timezone;
   const hashing = hashFile(path);
   const workDir = await mkdtemp(join(tmpdir(), 'vigie-ingest-'));
   const progress = startProgress(file, size, estimateRows(size, head), options);
@@ -146,6 +209,7 @@ export async function ingestFile(
         dstGap: 0,
         dstOverlap: 0,
         encoding: sniffed.encoding,
+        ...zone,
         alreadyIngested: true,
       };
     }
@@ -170,6 +234,7 @@ export async function ingestFile(
         size,
         format: layout.format.id,
         encoding: sniffed.encoding,
+        zone,
         options,
       }),
     );
@@ -470,6 +535,7 @@ interface CommitInput {
   readonly size: number;
   readonly format: string;
   readonly encoding: string;
+  readonly zone: ZoneChoice;
   readonly options: IngestOptions;
 }
 
@@ -556,6 +622,7 @@ async function commit(
     dstGap: Number(dst?.gap ?? 0),
     dstOverlap: Number(dst?.overlap ?? 0),
     encoding: input.encoding,
+    ...input.zone,
     alreadyIngested: false,
   };
   await store.run(
