@@ -32,8 +32,17 @@ interface Layout {
   readonly names: readonly string[];
 }
 
-function decideLayout(path: string, sniffed: Sniffed, requested: CallFormat | 'auto' | undefined): Layout {
-  const id = requested === undefined || requested === 'auto' ? detectCallFormat(sniffed) : requested;
+/** The canonical columns without which no row can be a call (records.md §1); `caller` may come from --caller. */
+const CANONICAL_REQUIRED = ['call_id', 'started_at', 'caller', 'callee'] as const;
+
+function decideLayout(
+  path: string,
+  sniffed: Sniffed,
+  requested: CallFormat | 'auto' | undefined,
+  callerGiven = false,
+): Layout {
+  const forced = requested !== undefined && requested !== 'auto';
+  const id = forced ? requested : detectCallFormat(sniffed);
   if (id === undefined) {
     throw new UsageError(
       `${path}: cannot tell the format of this file; give --format canonical|asterisk|freeswitch|vicidial|twilio`,
@@ -50,9 +59,27 @@ function decideLayout(path: string, sniffed: Sniffed, requested: CallFormat | 'a
     });
     if (names.length === 0)
       throw new UsageError(`${path}: the file is empty (a ${id} export needs a header row)`);
+    if (id === 'canonical') {
+      const missing = CANONICAL_REQUIRED.filter(
+        (c) => !names.includes(c) && !(c === 'caller' && callerGiven),
+      );
+      if (missing.length > 0) {
+        const seen = sniffed.firstRecord.slice(0, 8).join(', ');
+        throw new UsageError(
+          `${path}: line 1 lacks the columns ${missing.join(', ')} of a canonical file (seen: ${seen}) / colonnes manquantes : ${missing.join(', ')}`,
+        );
+      }
+    }
     return { format, names };
   }
   const count = sniffed.firstRecord.length;
+  // A header-less format forced on a file with a header would count the header as a call.
+  if (forced && count >= 5 && sniffed.firstRecord.every((f) => !/\d/.test(f))) {
+    const seen = sniffed.firstRecord.slice(0, 6).join(', ');
+    throw new UsageError(
+      `${path}: --format ${id} reads files without a header, but line 1 is a header (${seen}…) / la ligne 1 est un en-tête`,
+    );
+  }
   const names = format.layout?.(count);
   if (names === undefined) {
     throw new UsageError(`${path}: a ${id} export cannot have ${count} columns (line 1); check --format`);
@@ -163,7 +190,7 @@ export async function ingestFile(
   const region = checkRegion(options.country);
   const { head, size, complete } = await readHead(path);
   const sniffed = sniff(head, complete);
-  const layout = decideLayout(file, sniffed, options.format);
+  const layout = decideLayout(file, sniffed, options.format, options.caller !== undefined);
   const zone = chooseTimeZone(layout, sniffed, options.timezone);
   const timeZone = zone.timezone;
   const hashing = hashFile(path);
