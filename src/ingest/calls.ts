@@ -24,6 +24,7 @@ import {
 import { UsageError } from '../shared/errors.ts';
 import { messageOf, type Store } from '../store/store.ts';
 import type { FileSummary, IngestOptions } from './model.ts';
+import { fixedZone, offsetFromUniqueIds, zoneOffsetMinutes } from './zone-evidence.ts';
 import { hashFile, locateRecords, readCsvRecords, readHead, transcodeToUtf8 } from './source.ts';
 
 const phones = new PhoneNormaliser();
@@ -37,12 +38,17 @@ interface Layout {
   readonly names: readonly string[];
 }
 
+/** The canonical columns without which no row can be a call (records.md §1); `caller` may come from --caller. */
+const CANONICAL_REQUIRED = ['call_id', 'started_at', 'caller', 'callee'] as const;
+
 function decideLayout(
   path: string,
   sniffed: Sniffed,
   requested: CallFormat | 'auto' | undefined,
-  options: LayoutOptions,
+  options: LayoutOptions & { readonly caller?: string | undefined },
 ): Layout {
+  const forced = requested !== undefined && requested !== 'auto';
+  const callerGiven = options.caller !== undefined;
   const id = chooseFormat(requested, options, () => detectCallFormat(sniffed));
   if (id === undefined) {
     throw new UsageError(
@@ -62,9 +68,27 @@ function decideLayout(
       throw new UsageError(`${path}: the file is empty (a ${id} export needs a header row)`);
     const problem = format.check?.(names);
     if (problem !== undefined) throw new UsageError(`${path}: ${problem}`);
+    if (id === 'canonical') {
+      const missing = CANONICAL_REQUIRED.filter(
+        (c) => !names.includes(c) && !(c === 'caller' && callerGiven),
+      );
+      if (missing.length > 0) {
+        const seen = sniffed.firstRecord.slice(0, 8).join(', ');
+        throw new UsageError(
+          `${path}: line 1 lacks the columns ${missing.join(', ')} of a canonical file (seen: ${seen}) / colonnes manquantes : ${missing.join(', ')}`,
+        );
+      }
+    }
     return { format, names };
   }
   const count = sniffed.firstRecord.length;
+  // A header-less format forced on a file with a header would count the header as a call.
+  if (forced && count >= 5 && sniffed.firstRecord.every((f) => !/\d/.test(f))) {
+    const seen = sniffed.firstRecord.slice(0, 6).join(', ');
+    throw new UsageError(
+      `${path}: --format ${id} reads files without a header, but line 1 is a header (${seen}…) / la ligne 1 est un en-tête`,
+    );
+  }
   const names = format.layout?.(count);
   if (names === undefined) {
     throw new UsageError(`${path}: a ${id} export cannot have ${count} columns (line 1); check --format`);
@@ -74,6 +98,66 @@ function decideLayout(
 
 const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const sqlString = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/** The zone of a file's naive times, and what its evidence says against the one given. */
+interface ZoneChoice {
+  readonly timezone: string;
+  readonly timezoneFrom: 'option' | 'default' | 'uniqueid';
+  readonly warnings: readonly string[];
+}
+
+const DEFAULT_TIME_ZONE = 'Europe/Paris';
+
+/**
+ * For Asterisk rows with a uniqueid, the server's offset is in the file itself (zone-evidence.ts): used
+ * when `--timezone` is not given and the default zone does not fit it, a warning when `--timezone`
+ * contradicts it. Other files, or uniqueids that disagree, keep `--timezone` or the default.
+ */
+function chooseTimeZone(layout: Layout, sniffed: Sniffed, given: string | undefined): ZoneChoice {
+  const base: ZoneChoice =
+    given === undefined
+      ? { timezone: DEFAULT_TIME_ZONE, timezoneFrom: 'default', warnings: [] }
+      : { timezone: given, timezoneFrom: 'option', warnings: [] };
+  const startAt = layout.names.indexOf('start');
+  const idAt = layout.names.indexOf('uniqueid');
+  if (layout.format.id !== 'asterisk' || startAt < 0 || idAt < 0) return base;
+  const rows = sniffed.sampleRecords
+    .filter((r) => r.length === layout.names.length)
+    .map((r) => ({ start: r[startAt] ?? '', uniqueid: r[idAt] ?? '' }));
+  const offset = offsetFromUniqueIds(rows);
+  const epoch = rows.map((r) => /(\d{9,10})\.\d+$/.exec(r.uniqueid)?.[1]).find((e) => e !== undefined);
+  if (offset === undefined || epoch === undefined) return base;
+  const instant = new Date(Number(epoch) * 1000);
+  if (zoneOffsetMinutes(base.timezone, instant) === offset) return base;
+  const utc = formatOffset(offset);
+  if (given !== undefined) {
+    return {
+      ...base,
+      warnings: [
+        `--timezone ${given} contredit les uniqueid (serveur en ${utc}) / --timezone ${given} contradicts the uniqueids (server logs in ${utc})`,
+      ],
+    };
+  }
+  const fixed = fixedZone(offset);
+  if (fixed === undefined) {
+    return {
+      ...base,
+      warnings: [
+        `les uniqueid indiquent ${utc}, donnez --timezone / the uniqueids say ${utc}, give --timezone`,
+      ],
+    };
+  }
+  return { timezone: fixed, timezoneFrom: 'uniqueid', warnings: [] };
+}
+
+function formatOffset(minutes: number): string {
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  const mm = abs % 60;
+  return minutes === 0
+    ? 'UTC'
+    : `UTC${sign}${Math.floor(abs / 60)}${mm === 0 ? '' : `:${String(mm).padStart(2, '0')}`}`;
+}
 
 /** Validates an IANA zone name with Intl, so that a typo is a usage error and not a wrong conversion. */
 export function checkTimeZone(zone: string): string {
@@ -111,11 +195,13 @@ export async function ingestFile(
   options: IngestOptions = {},
 ): Promise<FileSummary> {
   const path = resolve(file);
-  const timeZone = checkTimeZone(options.timezone ?? 'Europe/Paris');
+  if (options.timezone !== undefined) checkTimeZone(options.timezone);
   const region = checkRegion(options.country);
   const { head, size, complete } = await readHead(path);
   const sniffed = sniff(head, complete);
   const layout = decideLayout(file, sniffed, options.format, options);
+  const zone = chooseTimeZone(layout, sniffed, options.timezone);
+  const timeZone = zone.timezone;
   const hashing = hashFile(path);
   const workDir = await mkdtemp(join(tmpdir(), 'vigie-ingest-'));
   const progress = startProgress(file, size, estimateRows(size, head), options);
@@ -159,12 +245,14 @@ export async function ingestFile(
         dstGap: 0,
         dstOverlap: 0,
         encoding: sniffed.encoding,
+        ...zone,
         alreadyIngested: true,
       };
     }
     const ownNumbers = await collectOwnNumbers(store);
     const context: CallContext = {
       region,
+      pbx: PBX_FORMATS.has(layout.format.id),
       ...(ownNumbers === undefined ? {} : { ownNumbers }),
       ...(options.extensions === undefined
         ? {}
@@ -182,6 +270,7 @@ export async function ingestFile(
         size,
         format: layout.format.id,
         encoding: sniffed.encoding,
+        zone,
         options,
       }),
     );
@@ -240,6 +329,9 @@ const STAGING_TABLES = [
 ];
 
 const OWN_NUMBERS = 'vigie_own_numbers';
+
+/** Formats written by a PBX, whose short numbers are its extensions. */
+const PBX_FORMATS: ReadonlySet<string> = new Set(['asterisk', 'freeswitch']);
 
 /**
  * The client's own numbers, for the direction of calls whose file does not say: the caller IDs of the
@@ -479,6 +571,7 @@ interface CommitInput {
   readonly size: number;
   readonly format: string;
   readonly encoding: string;
+  readonly zone: ZoneChoice;
   readonly options: IngestOptions;
 }
 
@@ -565,6 +658,7 @@ async function commit(
     dstGap: Number(dst?.gap ?? 0),
     dstOverlap: Number(dst?.overlap ?? 0),
     encoding: input.encoding,
+    ...input.zone,
     alreadyIngested: false,
   };
   await store.run(

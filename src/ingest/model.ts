@@ -53,6 +53,11 @@ export interface FileSummary {
   readonly dstGap: number;
   readonly dstOverlap: number;
   readonly encoding: string;
+  /** The zone naive times were read in, and where it came from (call files only). */
+  readonly timezone?: string;
+  readonly timezoneFrom?: 'option' | 'default' | 'uniqueid';
+  /** What the file's evidence contradicts (`--timezone` against the uniqueids), in French and English. */
+  readonly warnings?: readonly string[];
   /** True when this exact file (same bytes) had already been ingested: nothing was stored again. */
   readonly alreadyIngested: boolean;
 }

@@ -147,15 +147,20 @@ export interface CallContext {
   readonly region?: string;
   /** A regular expression (RE2) that a PBX extension matches, with separators removed (`--extensions`). */
   readonly extensions?: string;
+  /** Whether the file comes from a PBX (Asterisk, FreeSWITCH), whose rows name extensions by default. */
+  readonly pbx?: boolean;
   /** A relation with one column `number`: the client's own numbers (E.164), for the direction. */
   readonly ownNumbers?: string;
 }
 
 /**
- * Whether a stripped writing is a PBX extension: `Ext.610`/`poste 12`, else the `--extensions` pattern,
+ * Whether a stripped writing is a PBX extension (in a PBX's files, or wherever --extensions is given): `Ext.610`/`poste 12`, else the `--extensions` pattern,
  * else 2–6 digits that are not a French short number reachable from outside (`100`, `1001`, `214943`).
  */
 export function extensionSql(stripped: string, context: CallContext): string {
+  // A dialer's or carrier's export names numbers, not extensions: there a short number stays invalid
+  // (quarantined) unless the user gives --extensions.
+  if (context.extensions === undefined && context.pbx !== true) return 'false';
   const named = `regexp_full_match(${stripped}, '(?i)(?:ext|poste|x)\\d{1,6}')`;
   if (context.extensions !== undefined) {
     return `(${named} OR regexp_matches(${stripped}, '${context.extensions.replaceAll("'", "''")}'))`;

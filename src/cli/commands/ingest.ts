@@ -57,6 +57,10 @@ function describe(summary: FileSummary): string {
   if (summary.dstGap + summary.dstOverlap > 0) {
     parts.push(`heure d'été : ${summary.dstGap} dans le saut, ${summary.dstOverlap} dans la répétition`);
   }
+  if (summary.timezoneFrom === 'uniqueid') {
+    parts.push(`fuseau ${summary.timezone} déduit des uniqueid (time zone inferred from uniqueid)`);
+  }
+  for (const warning of summary.warnings ?? []) parts.push(`attention : ${warning}`);
   const already = summary.alreadyIngested ? ' — fichier déjà ingéré, rien de nouveau (already ingested)' : '';
   return `${summary.file} [${summary.format}, ${summary.encoding}] : ${parts.join(', ')}${already}`;
 }
@@ -135,6 +139,9 @@ async function runIngest(
           dstGap: f.dstGap,
           dstOverlap: f.dstOverlap,
           encoding: f.encoding,
+          timezone: f.timezone,
+          timezoneFrom: f.timezoneFrom,
+          warnings: f.warnings ?? [],
           alreadyIngested: f.alreadyIngested,
         })),
       }),

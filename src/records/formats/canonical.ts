@@ -1,5 +1,5 @@
 import { OUTCOMES, type Outcome } from '../model.ts';
-import { type FormatSpec, NULL, statusMap, text } from './spec.ts';
+import { type FormatSpec, NULL, sqlText, statusMap, text } from './spec.ts';
 
 const synonyms: Record<string, Outcome> = {
   'no-answer': 'no_answer',
@@ -11,13 +11,17 @@ const synonyms: Record<string, Outcome> = {
 export const canonicalFormat: FormatSpec = {
   id: 'canonical',
   header: true,
-  project(col) {
+  project(col, defaults) {
     const field = (name: string) => text(col(name));
     return {
       callId: field('call_id'),
       startedAt: field('started_at'),
       timeKind: 'local',
-      caller: field('caller'),
+      // --caller (or `caller` in vigie-source.json) fills the rows that lack one, as for Asterisk.
+      caller:
+        defaults.caller === undefined
+          ? field('caller')
+          : `coalesce(${field('caller')}, ${sqlText(defaults.caller)})`,
       callee: field('callee'),
       direction: field('direction'),
       status: `upper(${field('outcome')})`,
