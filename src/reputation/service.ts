@@ -8,7 +8,13 @@ import { providerConditions } from './conditions.ts';
 import { parseReputationConfig } from './config.ts';
 import { addDays, dayNumber } from './dates.ts';
 import { type Assessment, assessNumber, peerAnswerRate, thresholdsFor } from './evaluate.ts';
-import { type DayFigures, DEFAULT_CONFIG, type OperatorAction, type ReputationConfig } from './model.ts';
+import {
+  type ActionRecord,
+  type DayFigures,
+  DEFAULT_CONFIG,
+  type OperatorAction,
+  type ReputationConfig,
+} from './model.ts';
 import {
   daysSince,
   FULL_RANGE,
@@ -103,6 +109,14 @@ export async function resolveAsOf(store: Store, asOf?: string): Promise<string |
   return asOf ?? (await latestDay(store));
 }
 
+/**
+ * The operator's actions as they stand on the latest day with calls: one taken after it (today, while the
+ * calls stop at yesterday's files) counts from that day, so that a number rested now shows as resting now.
+ */
+export function actionsStanding(actions: readonly ActionRecord[], asOf: string): ActionRecord[] {
+  return actions.map((a) => (a.day > asOf ? { ...a, day: asOf } : a));
+}
+
 /** Every number seen in the 28 days ending `asOf` (and any number with an operator action), assessed. */
 export async function assessAll(store: Store, asOf: string, config: ReputationConfig): Promise<Assessment[]> {
   return (await assessAllWithDays(store, asOf, config)).assessments;
@@ -113,10 +127,12 @@ export async function assessAllWithDays(
   store: Store,
   asOf: string,
   config: ReputationConfig,
+  options: { readonly laterActions?: boolean } = {},
 ): Promise<{ assessments: Assessment[]; days: Map<string, DayFigures[]> }> {
   const days = await loadDays(store, addDays(asOf, -55), asOf);
   const use = await loadUse(store);
-  const actions = await loadActions(store);
+  const stored = await loadActions(store);
+  const actions = options.laterActions === true ? actionsStanding(stored, asOf) : stored;
   const numbers = new Set<string>();
   for (const [number, list] of days) if (list.some((d) => d.day > addDays(asOf, -28))) numbers.add(number);
   for (const a of actions) if (a.day <= asOf) numbers.add(a.number);

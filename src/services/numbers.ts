@@ -5,7 +5,13 @@ import { addDays } from '../reputation/dates.ts';
 import { type Assessment, assessNumber, peerAnswerRate, statusHistory } from '../reputation/evaluate.ts';
 import { type ActionRecord, type DayFigures, STATUSES, type Status } from '../reputation/model.ts';
 import { loadActions, loadDays, loadUse } from '../reputation/queries.ts';
-import { assessAllWithDays, recordAction, resolveAsOf, updateReputation } from '../reputation/service.ts';
+import {
+  actionsStanding,
+  assessAllWithDays,
+  recordAction,
+  resolveAsOf,
+  updateReputation,
+} from '../reputation/service.ts';
 import { type AlertJson, alertJson, visibleAlert } from './alerts.ts';
 import { performAction } from './audit-log.ts';
 import { memo, parisDay, requireOperator, requireReader, type ServiceContext } from './context.ts';
@@ -105,7 +111,9 @@ export async function assessed(ctx: ServiceContext, asOf?: string): Promise<Asse
   const day = await resolveAsOf(ctx.reader, asOf);
   if (day === undefined) return undefined;
   return memo(ctx, `assessed:${day}`, async () => {
-    const { assessments, days } = await assessAllWithDays(ctx.reader, day, ctx.config.reputation);
+    const { assessments, days } = await assessAllWithDays(ctx.reader, day, ctx.config.reputation, {
+      laterActions: asOf === undefined,
+    });
     return {
       asOf: day,
       assessments,
@@ -206,10 +214,11 @@ export async function getNumber(
   if (asOf === undefined) throw unknown();
   const cfg = ctx.config.reputation;
   const days = (await loadDays(store, '1900-01-01', asOf, number)).get(number) ?? [];
-  const actions = await loadActions(store, number);
+  const stored = await loadActions(store, number);
+  const actions = q.asOf === undefined ? actionsStanding(stored, asOf) : stored;
   if (days.length === 0 && actions.length === 0) throw unknown();
   const use = (await loadUse(store)).get(number);
-  const all = await assessed(ctx, asOf);
+  const all = await assessed(ctx, q.asOf === undefined ? undefined : asOf);
   const input2 = {
     number,
     days,
