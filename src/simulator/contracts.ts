@@ -162,7 +162,8 @@ export async function writeInboundService(
           const answered = wait <= patience;
           const ring = Math.max(1, Math.round(answered ? wait : patience));
           const talk = answered ? Math.round(r.logNormal(180, 0.6)) : 0;
-          const caller = `+336${String(10_000_000 + Math.floor(r.between(0, 89_999_999))).slice(0, 8)}`;
+          // 061…: a mobile block numbering plans accept (06 9x is partly unallocated, refused by ingest).
+          const caller = `+3361${String(Math.floor(r.between(0, 9_999_999))).padStart(7, '0')}`;
           const p = file.write(
             `IN-${line.campaign}-${day.replaceAll('-', '')}-${n},${isoUtc(t)},${caller},${hotline},inbound,${answered ? 'answered' : 'no_answer'},${ring},${talk},${line.provider},${line.site},${line.client},${line.campaign}\n`,
           );
