@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DuckDBScalarFunction, VARCHAR } from '@duckdb/node-api';
-import { PhoneNormaliser } from '../numbering/phone.ts';
+import { DEFAULT_REGION, isSupportedRegion, PhoneNormaliser } from '../numbering/phone.ts';
 import { FORMATS, type FormatSpec, type Projection } from '../records/formats/index.ts';
 import { type CallFormat, DEFAULT_SHORT_CALL_SECONDS } from '../records/model.ts';
 import { detectCallFormat, normaliseHeaderName, type Sniffed, sniff } from '../records/sniff.ts';
@@ -20,6 +20,9 @@ import type { FileSummary, IngestOptions } from './model.ts';
 import { hashFile, locateRecords, readCsvRecords, readHead, transcodeToUtf8 } from './source.ts';
 
 const phones = new PhoneNormaliser();
+
+/** The provider of calls whose file and flags name none (`--provider` absent). */
+export const UNKNOWN_PROVIDER = 'unknown';
 
 interface Layout {
   readonly format: FormatSpec;
@@ -68,6 +71,17 @@ export function checkTimeZone(zone: string): string {
   }
 }
 
+/** Validates a `--country` region (ISO 3166, any case) with libphonenumber-js's list. */
+export function checkRegion(region: string | undefined): string {
+  const code = (region ?? DEFAULT_REGION).trim().toUpperCase();
+  if (!/^[A-Z]{2}$/.test(code) || !isSupportedRegion(code)) {
+    throw new UsageError(
+      `unknown country: ${region} (expected an ISO 3166 code such as FR, MA, TN) / pays inconnu : ${region}`,
+    );
+  }
+  return code;
+}
+
 /**
  * Ingests one call-record file: every data row ends up stored, recognised as a duplicate, merged into
  * another leg of its call, or quarantined with its line and reason. All of it is committed in one
@@ -84,6 +98,7 @@ export async function ingestFile(
 ): Promise<FileSummary> {
   const path = resolve(file);
   const timeZone = checkTimeZone(options.timezone ?? 'Europe/Paris');
+  const region = checkRegion(options.country);
   const { head, size, complete } = await readHead(path);
   const sniffed = sniff(head, complete);
   const layout = decideLayout(file, sniffed, options.format);
@@ -100,7 +115,7 @@ export async function ingestFile(
     await createProblemTable(store);
     const projection = projectionOf(layout, options);
     const source = await prepareSource(store, readable, sniffed, layout, {
-      provider: `coalesce(${projection.provider}, ${sqlString(options.provider ?? '')})`,
+      provider: `coalesce(CAST(${projection.provider} AS VARCHAR), ${sqlString(options.provider ?? UNKNOWN_PROVIDER)})`,
       callId: projection.callId,
     });
     const sha256 = await hashing;
@@ -126,7 +141,7 @@ export async function ingestFile(
         alreadyIngested: true,
       };
     }
-    const rowsOf = (relation: string) => canonicalRows(relation, layout, timeZone, options);
+    const rowsOf = (relation: string) => canonicalRows(relation, layout, timeZone, region, options);
     return await store.transaction(() =>
       commit(store, source, rowsOf, {
         file,
@@ -258,7 +273,13 @@ function projectionOf(layout: Layout, options: IngestOptions): Projection {
 }
 
 /** The canonical rows of a source relation as a SQL query (see `canonicalQuery`). */
-function canonicalRows(relation: string, layout: Layout, timeZone: string, options: IngestOptions): string {
+function canonicalRows(
+  relation: string,
+  layout: Layout,
+  timeZone: string,
+  region: string,
+  options: IngestOptions,
+): string {
   const projection = projectionOf(layout, options);
   const fill = {
     provider: options.provider,
@@ -270,7 +291,7 @@ function canonicalRows(relation: string, layout: Layout, timeZone: string, optio
       SELECT ord, line, raw, ${projectedSelect(projection, fill)}
       FROM ${relation}
     )
-    ${canonicalQuery(projection, timeZone, options.shortCallSeconds ?? DEFAULT_SHORT_CALL_SECONDS, 'ord')})`;
+    ${canonicalQuery(projection, timeZone, options.shortCallSeconds ?? DEFAULT_SHORT_CALL_SECONDS, 'ord', region)})`;
 }
 
 /** How the rows that were not stored divide into quarantined and merged (the rest are duplicates). */
@@ -411,7 +432,7 @@ async function commit(
             ring_seconds, talk_seconds, site, client, campaign, agent, purpose, refused, sip_code,
             q850_cause, attestation, disposition, signal,
             CASE WHEN dst_gap THEN 'gap' WHEN dst_overlap THEN 'overlap' END, $1, ord
-     FROM (SELECT * REPLACE (coalesce(provider, '') AS provider) FROM ${insertRows}
+     FROM (SELECT * REPLACE (coalesce(provider, '${UNKNOWN_PROVIDER}') AS provider) FROM ${insertRows}
            WHERE problem_code IS NULL AND NOT merged) c
      ${notStoredYet}`,
     [fileId],
@@ -482,19 +503,25 @@ async function commit(
 
 const withPhoneFunction = new WeakSet<object>();
 
-/** Registers `vigie_phone(text)`: libphonenumber-js for the writings that the SQL fast path leaves open. */
+/**
+ * Registers `vigie_phone(text, region)`: libphonenumber-js for the writings that the SQL fast path leaves
+ * open, national writings read in `region`.
+ */
 function registerPhoneFunction(store: Store): void {
   if (withPhoneFunction.has(store.connection)) return;
   store.connection.registerScalarFunction(
     DuckDBScalarFunction.create({
       name: PHONE_FUNCTION,
       returnType: VARCHAR,
-      parameterTypes: [VARCHAR],
+      parameterTypes: [VARCHAR, VARCHAR],
       mainFunction: (_info, input, output) => {
         const column = input.getColumnVector(0);
+        const regions = input.getColumnVector(1);
         for (let row = 0; row < input.rowCount; row++) {
           const raw = column.getItem(row);
-          const result = typeof raw === 'string' ? phones.normalise(raw) : undefined;
+          const region = regions.getItem(row);
+          const result =
+            typeof raw === 'string' ? phones.normalise(raw, typeof region === 'string' ? region : 'FR') : undefined;
           output.setItem(row, result?.ok ? result.value : null);
         }
         output.flush();

@@ -11,6 +11,8 @@ export interface IngestOptions {
   readonly caller?: string;
   /** The caller ID per campaign, for exports that lack it (VICIdial). */
   readonly callers?: Readonly<Record<string, string>>;
+  /** ISO 3166 region of numbers written without an international prefix (`FR`, `MA`, `TN`…); default FR. */
+  readonly country?: string;
   /** IANA zone of naive local times; default Europe/Paris. */
   readonly timezone?: string;
   /** Talk time under which an answered call is `short`; default 6 s. */

@@ -8,10 +8,10 @@ export const SOURCE_FILE = 'vigie-source.json';
 
 type SourceDefaults = Pick<
   IngestOptions,
-  'provider' | 'site' | 'client' | 'campaign' | 'format' | 'timezone' | 'caller' | 'callers'
+  'provider' | 'site' | 'client' | 'campaign' | 'format' | 'timezone' | 'country' | 'caller' | 'callers'
 >;
 
-const TEXT_KEYS = ['provider', 'site', 'client', 'campaign', 'timezone', 'caller'] as const;
+const TEXT_KEYS = ['provider', 'site', 'client', 'campaign', 'timezone', 'country', 'caller'] as const;
 
 /** Reads a folder's `vigie-source.json`; every problem names the file and the field. */
 export function readSourceDefaults(path: string): SourceDefaults {

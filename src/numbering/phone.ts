@@ -31,49 +31,94 @@ const HIDDEN = new Set([
   'hidden',
 ]);
 
-/** ARCEP's short numbers (3BPQ, 10XY, 118XYZ, 1X emergency): not E.164, kept as dialled. */
-const SHORT_NUMBER = /^(?:1\d{1,2}|10\d{2}|118\d{3}|3\d{3})$/;
+/**
+ * French short numbers reachable from any line (ARCEP): emergency 15, 17, 18, 112, 114, 115, 119, 191–197,
+ * 116XYZ, the operators' 10XY (X ≥ 1), directory 118XYZ and the 3BPQ services. Not E.164: kept as
+ * dialled. Any other 2–6 digit number is a PBX extension (`100`, `1001`, `214943`), not a subscriber.
+ */
+const SHORT_NUMBER_SOURCE = '(?:1[5789]|11[0-9]|19[1-7]|116\\d{3}|118\\d{3}|10[1-9]\\d|3\\d{3})';
+const SHORT_NUMBER = new RegExp(`^${SHORT_NUMBER_SOURCE}$`);
+
+/** The short-number pattern for SQL (`regexp_full_match`). */
+export const FRENCH_SHORT_NUMBER_PATTERN = SHORT_NUMBER_SOURCE;
 
 const SEPARATORS = /[\s.\-()/\u00a0]/g;
 
-/** Normalises one writing of a phone number to E.164 with libphonenumber-js. Pure; no cache. */
-export function normalisePhone(raw: string): PhoneResult {
+/** The default region of numbers written without an international prefix. */
+export const DEFAULT_REGION = 'FR';
+
+/** Whether libphonenumber-js knows `region` (an ISO 3166 code such as `FR`, `MA`, `TN`). */
+export function isSupportedRegion(region: string): boolean {
+  return libphonenumber().isSupportedCountry(
+    region as Parameters<ReturnType<typeof libphonenumber>['isSupportedCountry']>[0],
+  );
+}
+
+/**
+ * Territories whose national writings a region's users dial with the region's own rules: France and the
+ * overseas departments and collectivities that share its plan (`0262…` is Réunion), else the region alone.
+ */
+export function regionTerritories(region: string): readonly string[] {
+  return region === 'FR' ? FRENCH_TERRITORIES : [region];
+}
+
+/**
+ * Normalises one writing of a phone number to E.164 with libphonenumber-js. Pure; no cache.
+ * A writing without an international prefix is read in `region` (default FR) and must be written as that
+ * region writes its numbers (with its national prefix, `0` in France): `123654987` is not guessed into
+ * `+33123654987`, nor `214943` into Saint-Pierre-et-Miquelon. The result's territory is always one of the
+ * region's (`regionTerritories`) or the one the writing's own international prefix names.
+ */
+export function normalisePhone(raw: string, region: string = DEFAULT_REGION): PhoneResult {
   const text = raw.trim();
   if (text === '') return { ok: false, reason: 'empty' };
   if (HIDDEN.has(text.toLowerCase())) return { ok: true, value: 'anonymous' };
   const compact = text.replace(SEPARATORS, '');
-  if (SHORT_NUMBER.test(compact)) return { ok: true, value: compact };
+  if (region === 'FR' && SHORT_NUMBER.test(compact)) return { ok: true, value: compact };
   if (!/^\+?\d+$/.test(compact)) return { ok: false, reason: 'invalid' };
-  const fast = frenchFastPath(compact);
+  const fast = frenchFastPath(compact, region);
   if (fast !== undefined) return { ok: true, value: fast };
   const { parsePhoneNumberFromString } = libphonenumber();
-  // `33162000000` and `0033…` are international writings without the plus.
-  const international = compact.startsWith('+')
-    ? compact
-    : compact.startsWith('00')
-      ? `+${compact.slice(2)}`
-      : /^(?:33|262|590|594|596|508)\d{9}$/.test(compact) || /^508\d{6}$/.test(compact)
-        ? `+${compact}`
-        : undefined;
+  const international = internationalWriting(compact, region);
   if (international !== undefined) {
     const parsed = parsePhoneNumberFromString(international);
     return parsed?.isValid() ? { ok: true, value: parsed.number } : { ok: false, reason: 'invalid' };
   }
+  // A national writing: valid in one of the region's territories, written with that territory's national
+  // prefix (libphonenumber-js also accepts the bare national number, which is how `123654987` became
+  // a French number).
+  const asWritten = (parsed: ReturnType<typeof parsePhoneNumberFromString>) =>
+    parsed?.isValid() === true && parsed.formatNational().replace(/\D/g, '') === compact;
   // An overseas fixed or mobile number (0262…, 0690…) belongs to its territory even where France's own
   // patterns also accept it (libphonenumber-js takes 0269… and 0596… as valid +33 numbers). Only the
   // overseas prefixes count: libphonenumber-js also lists France's 0806–0809 as overseas fixed lines.
-  for (const territory of OVERSEAS_PREFIX.test(compact) ? OVERSEAS_TERRITORIES : []) {
+  for (const territory of region === 'FR' && OVERSEAS_PREFIX.test(compact) ? OVERSEAS_TERRITORIES : []) {
     const parsed = parsePhoneNumberFromString(compact, territory);
-    const type = parsed?.isValid() ? parsed.getType() : undefined;
+    const type = asWritten(parsed) ? parsed?.getType() : undefined;
     if (parsed && (type === 'FIXED_LINE' || type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE')) {
       return { ok: true, value: parsed.number };
     }
   }
-  for (const territory of FRENCH_TERRITORIES) {
-    const parsed = parsePhoneNumberFromString(compact, territory);
-    if (parsed?.isValid()) return { ok: true, value: parsed.number };
+  for (const territory of regionTerritories(region)) {
+    const parsed = parsePhoneNumberFromString(compact, territory as 'FR');
+    if (parsed && asWritten(parsed)) return { ok: true, value: parsed.number };
   }
   return { ok: false, reason: 'invalid' };
+}
+
+/**
+ * The `+…` form of a writing with an international prefix: `+…`, `00…`, or, without either, the region's
+ * own calling code followed by a full national number (`33162000000`; for France also the overseas codes
+ * 262, 590, 594, 596 with 9 digits). Undefined for a national writing.
+ */
+function internationalWriting(compact: string, region: string): string | undefined {
+  if (compact.startsWith('+')) return compact;
+  if (compact.startsWith('00')) return `+${compact.slice(2)}`;
+  if (region === 'FR') return /^(?:33|262|590|594|596)\d{9}$/.test(compact) ? `+${compact}` : undefined;
+  const code = callingCode(region);
+  if (!compact.startsWith(code) || compact.startsWith('0')) return undefined;
+  const parsed = libphonenumber().parsePhoneNumberFromString(`+${compact}`);
+  return parsed?.isValid() && parsed.countryCallingCode === code ? `+${compact}` : undefined;
 }
 
 const OVERSEAS_TERRITORIES = FRENCH_TERRITORIES.filter((t) => t !== 'FR');
@@ -89,8 +134,9 @@ let fastPatterns: { france: RegExp; national: RegExp; overseas: RegExp } | undef
  * overseas territory claims) that libphonenumber-js's own patterns accept, else undefined: the same
  * answer as the library (and as `phoneFastPathSql`) without loading it.
  */
-function frenchFastPath(compact: string): string | undefined {
+function frenchFastPath(compact: string, region: string): string | undefined {
   const plus = compact.startsWith('+33');
+  if (!plus && region !== 'FR') return undefined;
   if (!plus && !(compact.length === 10 && compact.startsWith('0') && !compact.startsWith('00')))
     return undefined;
   if (fastPatterns === undefined) {
@@ -159,12 +205,13 @@ export class PhoneNormaliser {
     this.#limit = limit;
   }
 
-  normalise(raw: string): PhoneResult {
-    let result = this.#cache.get(raw);
+  normalise(raw: string, region: string = DEFAULT_REGION): PhoneResult {
+    const key = region === DEFAULT_REGION ? raw : `${region}\u0000${raw}`;
+    let result = this.#cache.get(key);
     if (result === undefined) {
-      result = normalisePhone(raw);
+      result = normalisePhone(raw, region);
       if (this.#cache.size >= this.#limit) this.#cache.clear();
-      this.#cache.set(raw, result);
+      this.#cache.set(key, result);
     }
     return result;
   }
@@ -216,19 +263,24 @@ export function phoneStripSql(column: string): string {
  * regular expressions only: each query compiles them, and ingest runs a query per file.
  * A property test keeps the two paths in agreement.
  */
-export function phoneFastPathSql(stripped: string): string {
-  let sql = fastPathSqlCache.get(stripped);
+export function phoneFastPathSql(stripped: string, region: string = DEFAULT_REGION): string {
+  const key = `${region}\u0000${stripped}`;
+  let sql = fastPathSqlCache.get(key);
   if (sql === undefined) {
-    sql = buildPhoneFastPathSql(stripped);
-    fastPathSqlCache.set(stripped, sql);
+    sql = buildPhoneFastPathSql(stripped, region);
+    fastPathSqlCache.set(key, sql);
   }
   return sql;
 }
 
 const fastPathSqlCache = new Map<string, string>();
 
-function buildPhoneFastPathSql(stripped: string): string {
+function buildPhoneFastPathSql(stripped: string, region: string): string {
   const france = validNationalPattern('FR');
+  // A national `0…` writing is French only when the region is France.
+  if (region !== 'FR') {
+    return `(CASE WHEN starts_with(${stripped}, '+33') AND regexp_full_match(${stripped}, ${sqlString(`\\+33${france}`)}) THEN ${stripped} END)`;
+  }
   const overseasFixedOrMobile = OVERSEAS_TERRITORIES.map((t) => validNationalPattern(t, [0, 1])).join('|');
   return `(CASE
     WHEN starts_with(${stripped}, '+33') AND regexp_full_match(${stripped}, ${sqlString(`\\+33${france}`)}) THEN ${stripped}

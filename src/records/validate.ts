@@ -148,6 +148,7 @@ export function canonicalQuery(
   timeZone: string,
   shortCallSeconds: number,
   ordered: string,
+  region = 'FR',
 ): string {
   const started = 'started_text';
   const hasOffset = `regexp_matches(${started}, '(Z|[+-]\\d{2}:?\\d{2})$')`;
@@ -158,7 +159,7 @@ export function canonicalQuery(
       : `try_cast(${started} AS TIMESTAMPTZ)`;
   const outcome = outcomeSql('sip_code', 'q850_cause', 'status_text', p.statuses);
   const phone = (s: string) =>
-    `coalesce(${phoneFastPathSql(s)}, CASE WHEN ${s} <> '' THEN ${PHONE_FUNCTION}(${s}) END)`;
+    `coalesce(${phoneFastPathSql(s, region)}, CASE WHEN ${s} <> '' THEN ${PHONE_FUNCTION}(${s}, '${region.replaceAll("'", "''")}') END)`;
   // Legs of one call are merged before validation, so that an agent's internal leg is merged, not quarantined.
   const merged =
     p.mergeKey === 'NULL'
@@ -223,7 +224,9 @@ export function canonicalQuery(
 export function projectedSelect(p: Projection, fill: Readonly<Record<string, string | undefined>>): string {
   const withDefault = (expression: string, name: string) => {
     const value = fill[name];
-    return value === undefined ? expression : `coalesce(${expression}, '${value.replaceAll("'", "''")}')`;
+    // A format without the column projects a bare NULL, which DuckDB types as INTEGER: cast to text.
+    const typed = `CAST(${expression} AS VARCHAR)`;
+    return value === undefined ? typed : `coalesce(${typed}, '${value.replaceAll("'", "''")}')`;
   };
   return [
     `${p.callId} AS call_id`,
@@ -240,7 +243,7 @@ export function projectedSelect(p: Projection, fill: Readonly<Record<string, str
     `${withDefault(p.site, 'site')} AS site`,
     `${withDefault(p.client, 'client')} AS client`,
     `${withDefault(p.campaign, 'campaign')} AS campaign`,
-    `${p.agent} AS agent`,
+    `CAST(${p.agent} AS VARCHAR) AS agent`,
     `${p.purpose} AS purpose_text`,
     `${p.refused} AS refused_text`,
     `${p.attestation} AS attestation_text`,

@@ -5,14 +5,15 @@ import { FRENCH_TERRITORIES, normalisePhone } from '../../src/numbering/phone.ts
 
 /**
  * normalisePhone through libphonenumber-js alone: every digit writing through the library. Overseas
- * fixed/mobile patterns are tried first only under the overseas prefixes (0806–0809 are France's).
+ * fixed/mobile patterns are tried first only under the overseas prefixes (0806–0809 are France's). A
+ * national writing counts only as written, with its `0` (the library also accepts the bare number).
  */
 function throughLibrary(compact: string): string | null {
   const international = compact.startsWith('+')
     ? compact
     : compact.startsWith('00')
       ? `+${compact.slice(2)}`
-      : /^(?:33|262|590|594|596|508)\d{9}$/.test(compact) || /^508\d{6}$/.test(compact)
+      : /^(?:33|262|590|594|596)\d{9}$/.test(compact)
         ? `+${compact}`
         : undefined;
   if (international !== undefined) {
@@ -23,16 +24,20 @@ function throughLibrary(compact: string): string | null {
     ? FRENCH_TERRITORIES.filter((t) => t !== 'FR')
     : []) {
     const parsed = parsePhoneNumberFromString(compact, territory);
-    const type = parsed?.isValid() ? parsed.getType() : undefined;
+    const type = parsed?.isValid() && asWritten(parsed.formatNational()) ? parsed.getType() : undefined;
     if (parsed && (type === 'FIXED_LINE' || type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE')) {
       return parsed.number;
     }
   }
   for (const territory of FRENCH_TERRITORIES) {
     const parsed = parsePhoneNumberFromString(compact, territory);
-    if (parsed?.isValid()) return parsed.number;
+    if (parsed?.isValid() && asWritten(parsed.formatNational())) return parsed.number;
   }
   return null;
+
+  function asWritten(national: string): boolean {
+    return national.replace(/\D/g, '') === compact;
+  }
 }
 
 const digitWritings = fc

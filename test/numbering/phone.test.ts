@@ -6,7 +6,9 @@ import {
   PhoneNormaliser,
   phoneFastPathSql,
   phoneStripSql,
+  regionTerritories,
 } from '../../src/numbering/phone.ts';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 describe('normalisePhone', () => {
   it.each([
@@ -130,5 +132,70 @@ describe('properties', () => {
     // The fast path must answer for most clean writings, or it is not worth having.
     expect(answered).toBeGreaterThan(samples.length / 3);
     connection.closeSync();
+  });
+});
+
+describe('the region of national writings (--country)', () => {
+  it.each([
+    ['214943', 'FR'],
+    ['123654987', 'FR'],
+    ['902569596', 'FR'],
+    ['100', 'FR'],
+    ['1001', 'FR'],
+    ['508214943', 'FR'],
+    ['0612345678', 'TN'],
+    ['0522123456', 'TN'],
+  ])('%s in %s is invalid, never guessed into a territory', (raw, region) => {
+    expect(normalisePhone(raw, region)).toEqual({ ok: false, reason: 'invalid' });
+  });
+
+  it.each([
+    ['0522 12 34 56', 'MA', '+212522123456'],
+    ['06 12 34 56 78', 'MA', '+212612345678'],
+    ['212522123456', 'MA', '+212522123456'],
+    ['71 234 567', 'TN', '+21671234567'],
+    ['+33 6 12 34 56 78', 'TN', '+33612345678'],
+    ['0033612345678', 'MA', '+33612345678'],
+    ['06 12 34 56 78', 'FR', '+33612345678'],
+  ])('%s in %s → %s', (raw, region, expected) => {
+    expect(normalisePhone(raw, region)).toEqual({ ok: true, value: expected });
+  });
+
+  it('French short numbers are French only', () => {
+    expect(normalisePhone('3010', 'FR')).toEqual({ ok: true, value: '3010' });
+    expect(normalisePhone('3010', 'MA').ok).toBe(false);
+  });
+
+  it('never returns a territory other than the region’s or the one the writing’s own prefix names', () => {
+    const regions = ['FR', 'MA', 'TN', 'BE', 'DE', 'SN'] as const;
+    const writing = fc.tuple(
+      fc.constantFrom('', '', '0', '+', '00', '33', '212', '216', '262', '508', '590'),
+      fc.stringMatching(/^\d{2,12}$/),
+    );
+    fc.assert(
+      fc.property(writing, fc.constantFrom(...regions), ([prefix, digits], region) => {
+        const raw = prefix + digits;
+        const result = normalisePhone(raw, region);
+        if (!result.ok || !result.value.startsWith('+')) return;
+        const parsed = parsePhoneNumberFromString(result.value);
+        expect(parsed?.isValid()).toBe(true);
+        const international = raw.startsWith('+') || raw.startsWith('00');
+        if (international) {
+          const written = raw.startsWith('+') ? raw.slice(1) : raw.slice(2);
+          expect(written.startsWith(parsed?.countryCallingCode ?? '?')).toBe(true);
+        } else {
+          expect({
+            raw,
+            region,
+            territory: regionTerritories(region).includes(parsed?.country ?? '?'),
+          }).toEqual({
+            raw,
+            region,
+            territory: true,
+          });
+        }
+      }),
+      { numRuns: 5000, seed: 12 },
+    );
   });
 });

@@ -13,7 +13,7 @@ import { count, toJson } from '../format.ts';
 /** The flags: the file options that a command line can set, and where and how to report. */
 type IngestFlags = Pick<
   IngestOptions,
-  'format' | 'provider' | 'site' | 'client' | 'campaign' | 'caller' | 'timezone'
+  'format' | 'provider' | 'site' | 'client' | 'campaign' | 'caller' | 'timezone' | 'country'
 > & {
   readonly db?: string;
   readonly json?: boolean;
@@ -52,6 +52,7 @@ async function runIngest(
     campaign: flags.campaign,
     caller: flags.caller,
     timezone: flags.timezone,
+    country: flags.country,
   } as IngestOptions);
   const store = await openStore({ path: flags.db ?? ctx.env.defaultDb });
   const files: FileSummary[] = [];
@@ -129,6 +130,10 @@ export function registerIngest(program: Command, ctx: CliContext): void {
     .option('--campaign <name>', 'campaign')
     .option('--caller <number>', 'caller ID, for exports without it (VICIdial)')
     .option('--timezone <zone>', 'IANA zone of naive local times (default Europe/Paris)')
+    .option(
+      '--country <region>',
+      'region of numbers written without an international prefix: FR, MA, TN… (default FR)',
+    )
     .addOption(dbOption(ctx))
     .option('--json', 'print one JSON object with a summary per file')
     .action(async (paths: string[], flags: IngestFlags) => {
