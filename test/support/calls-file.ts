@@ -69,3 +69,45 @@ export async function writeCanonicalFile(
   out.end();
   await once(out, 'finish');
 }
+
+/** The ten columns of issue 12's lean canonical file: only what a dialer must give. */
+export const LEAN_HEADER =
+  'call_id,started_at,caller,callee,direction,outcome,ring_seconds,talk_seconds,provider,campaign';
+
+/** One lean canonical row: E.164 numbers, an ISO UTC time, no optional column. */
+export function leanRow(i: number, random: () => number, startMs: number, idPrefix = 'call'): string {
+  const caller = `+3316200${String(Math.floor(random() * 400)).padStart(4, '0')}`;
+  const callee = `+336${String(10_000_000 + Math.floor(random() * 2_000_000)).padStart(8, '0')}`;
+  let r = random();
+  let pick = OUTCOMES[0] ?? ['answered', 1, '200'];
+  for (const o of OUTCOMES) {
+    if (r < o[1]) {
+      pick = o;
+      break;
+    }
+    r -= o[1];
+  }
+  const started = new Date(startMs + i * 250 + Math.floor(random() * 200));
+  const talk = pick[0] === 'answered' ? (random() * 300).toFixed(0) : '0';
+  const ring = (random() * 30).toFixed(0);
+  return `${idPrefix}-${i},${started.toISOString().slice(0, 19)}Z,${caller},${callee},outbound,${pick[0]},${ring},${talk},bench-provider,winter`;
+}
+
+/** Writes `rows` lean canonical rows (see `LEAN_HEADER`) to `path`, streaming. */
+export async function writeLeanCanonicalFile(path: string, rows: number, seed = 1): Promise<void> {
+  const random = prng(seed);
+  const out = createWriteStream(path);
+  const startMs = Date.UTC(2026, 9, 1, 8, 0, 0);
+  out.write(`${LEAN_HEADER}\n`);
+  let chunk: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    chunk.push(leanRow(i, random, startMs));
+    if (chunk.length === 10_000) {
+      if (!out.write(`${chunk.join('\n')}\n`)) await once(out, 'drain');
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) out.write(`${chunk.join('\n')}\n`);
+  out.end();
+  await once(out, 'finish');
+}
